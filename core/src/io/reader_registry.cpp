@@ -1,0 +1,54 @@
+#include "io/reader_registry.h"
+
+#include "quantscope/error.h"
+
+#include <algorithm>
+#include <fstream>
+
+namespace qs {
+
+namespace io {
+
+const std::vector<ReaderEntry>& readers()
+{
+    // Readers register here, in the order they are tried for sniffing.
+    static const std::vector<ReaderEntry> table = {
+    };
+    return table;
+}
+
+}  // namespace io
+
+std::vector<CheckpointFormatInfo> checkpointFormats()
+{
+    std::vector<CheckpointFormatInfo> out;
+    for (const auto& r : io::readers()) out.push_back(r.info);
+    return out;
+}
+
+std::unique_ptr<Checkpoint> openCheckpoint(const std::filesystem::path& path)
+{
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) throw IoError(path.string() + ": no such file");
+    std::vector<std::byte> head(4096);
+    std::size_t got = 0;
+    if (std::filesystem::is_regular_file(path, ec)) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) throw IoError(path.string() + ": cannot open for reading");
+        in.read(reinterpret_cast<char*>(head.data()), static_cast<std::streamsize>(head.size()));
+        got = static_cast<std::size_t>(in.gcount());
+    }
+    head.resize(got);
+    for (const auto& r : io::readers())
+        if (r.sniff && r.sniff(head)) return r.open(path);
+
+    std::string ext = path.extension().string();
+    if (!ext.empty()) ext.erase(0, 1);
+    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (const auto& r : io::readers())
+        if (std::find(r.info.extensions.begin(), r.info.extensions.end(), ext) != r.info.extensions.end())
+            return r.open(path);
+    throw UnsupportedError(path.string() + ": not a checkpoint format QuantScope recognises");
+}
+
+}  // namespace qs

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages QuantScope needs to build, test and package.
+# Idempotent: does nothing when everything is present; runs `apt-get update` at most once.
+# Works as root on a bare machine, or through sudo when available.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  clang-14 libclang-rt-14-dev clang-format-14 clang-tidy-14
+  # Qt 6 (widgets, charts, OpenGL widgets, svg, linguist tools, test)
+  qt6-base-dev qt6-base-dev-tools qt6-charts-dev libqt6opengl6-dev qt6-svg-dev
+  qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
+  libgl-dev
+  # VTK (we host it ourselves in a Qt 6 QOpenGLWidget; Debian's VTK Qt module is Qt 5)
+  libvtk9-dev
+  # numerics, parallelism, storage
+  libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools zlib1g-dev liblzf-dev
+  # ONNX initializers through the protobuf schema
+  libonnx-dev libprotobuf-dev protobuf-compiler
+  # small well-kept libraries
+  libcli11-dev nlohmann-json3-dev libbenchmark-dev
+  # headless GUI and render tests
+  xvfb xauth xfonts-base mesa-utils libgl1-mesa-dri
+  # packaging and validation
+  desktop-file-utils appstream dpkg-dev file
+  # independent readers used by tests
+  nodejs
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+
+echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update
+$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
