@@ -7,10 +7,6 @@
 #include <iostream>
 #include <vector>
 
-namespace qs::cli {
-// Registration functions, one per cmd_<name>.cpp. Keep in alphabetical order.
-}  // namespace qs::cli
-
 int main(int argc, char** argv)
 {
     CLI::App app{"QuantScope command line: inspect, quantize, evaluate and export neural-network checkpoints.",
@@ -19,8 +15,8 @@ int main(int argc, char** argv)
     app.require_subcommand(1, 1);
     app.fallthrough(false);
 
-    std::vector<qs::cli::Command> commands = {
-    };
+    std::vector<qs::cli::Command> commands;
+    for (const auto& [name, add] : qs::cli::registeredCommands()) commands.push_back(add(app));
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,62 @@
+#pragma once
+// Settings of one tensor's quantization (shared/METHODS.md §1–3). Plain data; the same struct
+// drives the CLI, the GUI and the export provenance (see toJson/fromJson in quant_settings_json).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace qs {
+
+enum class QuantMethod : std::uint8_t { Rtn, RtnMse, EasyQuant };
+enum class Scheme : std::uint8_t { Symmetric, Asymmetric };
+/// Signed integer range of the symmetric quantizer with k bits:
+/// Restricted [-(2^(k-1)-1), 2^(k-1)-1] (default), Full [-2^(k-1), 2^(k-1)-1],
+/// EasyQuantLiteral [-(2^(k-1)-1), 2^(k-1)] (the paper's formula).
+enum class IntRange : std::uint8_t { Restricted, Full, EasyQuantLiteral };
+enum class Granularity : std::uint8_t { PerTensor, PerChannel, PerGroup };
+enum class OutlierStats : std::uint8_t { WholeMatrix, PerChannel };
+enum class RangeSolver : std::uint8_t { Adam, Search };
+
+struct QuantSettings {
+    QuantMethod method = QuantMethod::EasyQuant;
+    int bits = 4;  ///< 2..8
+    Scheme scheme = Scheme::Symmetric;
+    IntRange intRange = IntRange::Restricted;
+    Granularity granularity = Granularity::PerChannel;
+    std::int64_t groupSize = 128;  ///< PerGroup: columns per group; the last group may be shorter
+
+    // rtn-mse: clip range r = alpha * max|x|, alpha on a uniform grid in [clipMin, 1]
+    int clipGridPoints = 100;
+    double clipMin = 0.5;
+
+    // easyquant
+    double sigma = 3.0;  ///< outlier when |w - mean| >= sigma * std; <= 0 keeps no outliers
+    OutlierStats outlierStats = OutlierStats::WholeMatrix;
+    RangeSolver solver = RangeSolver::Search;
+    double adamLr = 1e-4;
+    int adamSteps = 500;
+
+    /// Scales are stored as fp16 in exports; when true the quantizer rounds them to fp16 so the
+    /// in-memory result equals what an export reloads.
+    bool fp16Scales = true;
+};
+
+std::string_view methodName(QuantMethod m) noexcept;        ///< "rtn", "rtn-mse", "easyquant"
+std::optional<QuantMethod> methodFromName(std::string_view) noexcept;
+std::string_view granularityName(Granularity g) noexcept;   ///< "tensor", "channel", "group"
+std::string_view intRangeName(IntRange r) noexcept;         ///< "restricted", "full", "easyquant"
+std::string_view solverName(RangeSolver s) noexcept;        ///< "adam", "search"
+
+/// Throws qs::InvalidArgument naming the bad field.
+void validate(const QuantSettings& s);
+
+/// Integer code range [qmin, qmax] of the symmetric quantizer for these settings.
+struct IntBounds {
+    int qmin;
+    int qmax;
+};
+IntBounds symmetricBounds(int bits, IntRange r) noexcept;
+
+}  // namespace qs
