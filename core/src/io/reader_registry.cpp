@@ -1,5 +1,6 @@
 #include "io/reader_registry.h"
 
+#include "io/llama2c/llama2c_reader.h"
 #include "quantscope/error.h"
 
 #include <algorithm>
@@ -13,6 +14,7 @@ const std::vector<ReaderEntry>& readers()
 {
     // Readers register here, in the order they are tried for sniffing.
     static const std::vector<ReaderEntry> table = {
+        {{"llama2c", "llama2.c checkpoint", {"bin"}}, &sniffLlama2c, &openLlama2c},
     };
     return table;
 }
