@@ -1,6 +1,9 @@
 #include "io/reader_registry.h"
 
+#include "io/gguf/gguf_reader.h"
 #include "io/llama2c/llama2c_reader.h"
+#include "io/safetensors/safetensors_reader.h"
+
 #include "quantscope/error.h"
 
 #include <algorithm>
@@ -14,6 +17,12 @@ const std::vector<ReaderEntry>& readers()
 {
     // Readers register here, in the order they are tried for sniffing.
     static const std::vector<ReaderEntry> table = {
+        // Formats with a real signature first; llama2.c legacy files have none.
+        {{"gguf", "GGUF", {"gguf"}}, &sniffGguf, &openGguf},
+        {{"safetensors", "safetensors", {"safetensors"}}, &sniffSafetensors, &openSafetensors},
+        // A sharded checkpoint's model.safetensors.index.json opens as one safetensors checkpoint.
+        {{"safetensors-index", "sharded safetensors (model.safetensors.index.json)", {"json"}},
+         &sniffSafetensorsIndex, &openSafetensors},
         {{"llama2c", "llama2.c checkpoint", {"bin"}}, &sniffLlama2c, &openLlama2c},
     };
     return table;
