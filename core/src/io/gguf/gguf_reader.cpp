@@ -37,6 +37,7 @@ public:
         const auto& info = checkedInfo(index);
         // Row-major [ne[n-1]]...[ne[0]] is exactly rows = shape[0], cols = the rest.
         Matrix m(info.rows(), info.cols());
+        if (info.numel() == 0) return m;  // nothing to decode (and no null-pointer memcpy)
         decodeToFloat(info.dtype, m_map.data() + m_offsets[index], m.values.data(),
                       static_cast<std::size_t>(info.numel()));
         return m;

@@ -53,6 +53,7 @@ public:
     {
         const auto& info = checkedInfo(index);
         Matrix m(info.rows(), info.cols());
+        if (info.numel() == 0) return m;  // nothing to decode (and no null-pointer memcpy)
         decodeToFloat(info.dtype, bytesOf(index), m.values.data(), static_cast<std::size_t>(info.numel()));
         return m;
     }
