@@ -160,12 +160,14 @@ bool sniffSafetensorsIndex(std::span<const std::byte> head)
 
 std::unique_ptr<Checkpoint> openSafetensors(const std::filesystem::path& path)
 {
-    std::error_code ec;
-    if (std::filesystem::file_size(path, ec) >= 9 || ec) {
+    {
+        // An index file is JSON text; a safetensors file starts with its 8-byte header length.
         MappedFile probe(path);
-        if (!sniffSafetensors(probe.bytes()) && sniffSafetensorsIndex(probe.bytes().first(
-                                                     std::min<std::size_t>(probe.size(), 4096))))
-            return openIndex(path);
+        const auto head = probe.bytes().first(std::min<std::size_t>(probe.size(), 4096));
+        const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+        const auto first = text.find_first_not_of(" \t\r\n");
+        const bool json = path.extension() == ".json" || (first != std::string_view::npos && text[first] == '{');
+        if (!sniffSafetensors(head) && json) return openIndex(path);
     }
     auto ckpt = std::make_unique<SafetensorsCheckpoint>(path);
     ckpt->addFile(path, nullptr);
