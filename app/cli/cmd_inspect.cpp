@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 #include <optional>
 
@@ -66,8 +67,11 @@ void printText(const Checkpoint& c, const std::vector<Row>& rows, long long para
               << "\nparams:  " << fmtCount(params) << "\nbytes:   " << fmtCount(static_cast<long long>(bytes)) << '\n';
     if (!c.metadata().empty()) {
         std::cout << "metadata:\n";
-        for (const auto& [k, v] : c.metadata())
-            std::cout << "  " << k << " = " << (v.size() > 100 ? v.substr(0, 97) + "..." : v) << '\n';
+        for (const auto& [k, v] : c.metadata()) {
+            std::string shown = v.size() > 100 ? v.substr(0, 97) + "..." : v;
+            std::replace(shown.begin(), shown.end(), '\n', ' ');  // chat templates span lines
+            std::cout << "  " << k << " = " << shown << '\n';
+        }
     }
     std::vector<std::vector<std::string>> table;
     std::vector<std::string> head = {"name", "shape", "dtype", "params", "role"};

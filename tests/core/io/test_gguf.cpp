@@ -113,6 +113,7 @@ private Q_SLOTS:
         QCOMPARE(m.at("llama.context_length"), std::string("2048"));
         QCOMPARE(m.at("test.negative"), std::string("-5"));
         QCOMPARE(m.at("test.pi"), std::string("3.25"));
+        QCOMPARE(m.at("llama.attention.layer_norm_rms_epsilon"), std::string("1e-05"));
         QCOMPARE(m.at("test.flag"), std::string("true"));
         QCOMPARE(m.at("tokenizer.ggml.tokens"), std::string("[array of 32000 string]"));
         QCOMPARE(m.at("test.small"), std::string("[1, -2, 3]"));

@@ -12,10 +12,12 @@ namespace {
 // Arrays up to this many elements are listed; longer ones are summarised.
 constexpr std::uint64_t kListedElements = 16;
 
-std::string number(double v)
+// Shortest-looking text that still identifies the value: 7 digits for f32, 15 for f64, so a
+// stored 1e-5f shows as "1e-05", not "9.99999975e-06".
+std::string number(double v, GgufType t)
 {
     char buf[40];
-    std::snprintf(buf, sizeof buf, "%.9g", v);
+    std::snprintf(buf, sizeof buf, "%.*g", t == GgufType::F32 ? 7 : 15, v);
     return buf;
 }
 
@@ -28,7 +30,7 @@ std::string renderGgufValue(const GgufValue& v)
     switch (v.type) {
     case GgufType::U8: case GgufType::U16: case GgufType::U32: case GgufType::U64: return std::to_string(v.u);
     case GgufType::I8: case GgufType::I16: case GgufType::I32: case GgufType::I64: return std::to_string(v.i);
-    case GgufType::F32: case GgufType::F64: return number(v.f);
+    case GgufType::F32: case GgufType::F64: return number(v.f, v.type);
     case GgufType::Bool: return v.b ? "true" : "false";
     case GgufType::String: return sanitizeUtf8(v.s);
     case GgufType::Array: break;
@@ -41,7 +43,7 @@ std::string renderGgufValue(const GgufValue& v)
         if (k) out += ", ";
         if (a.elementType == GgufType::String) out += quoted(a.stringAt(k));
         else if (a.elementType == GgufType::Bool) out += a.numberAt(k) != 0 ? "true" : "false";
-        else out += number(a.numberAt(k));
+        else out += number(a.numberAt(k), a.elementType);
     }
     return out + "]";
 }
