@@ -175,6 +175,12 @@ void SafetensorsWriter::commit()
     text.append((8 - (text.size() % 8)) % 8, ' ');  // byte buffer starts at a multiple of 8
     const std::uint64_t n = text.size();
 
+    if (d.finalFd >= 0) {  // an earlier commit() failed half-way: start its file afresh
+        ::close(d.finalFd);
+        d.finalFd = -1;
+        std::error_code ignored;
+        std::filesystem::remove(d.finalPath, ignored);
+    }
     d.finalFd = makeTemp(d.target, ".tmp", d.finalPath);
     writeAll(d.finalFd, &n, 8, d.finalPath);
     writeAll(d.finalFd, text.data(), text.size(), d.finalPath);
