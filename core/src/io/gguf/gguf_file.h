@@ -82,6 +82,10 @@ struct GgufFile {
 constexpr std::uint64_t kGgufMaxKeyBytes = 65535;
 constexpr std::uint64_t kGgufMaxNameBytes = 65535;
 constexpr std::uint32_t kGgufMaxDims = 4;
+/// Real files hold < 100 KVs and < 10,000 tensors; the caps bound the parsed structures (which
+/// are larger than their bytes in the file) for hostile files.
+constexpr std::uint64_t kGgufMaxKVs = 1u << 20;
+constexpr std::uint64_t kGgufMaxTensors = 1u << 20;
 
 /// Parses and validates a whole GGUF file held in `file` (its data section is bounds-checked,
 /// not decoded). `label` names the file in errors. Throws FormatError (file, field, byte

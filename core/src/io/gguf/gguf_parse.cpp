@@ -82,7 +82,7 @@ void readArray(ByteReader& r, GgufArray& a, std::string_view field)
         a.raw.assign(bytes.begin(), bytes.end());
         return;
     }
-    a.ends.reserve(static_cast<std::size_t>(a.count));
+    a.ends.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(a.count, 1u << 16)));
     for (std::uint64_t k = 0; k < a.count; ++k) {
         a.chars += readString(r, field, std::numeric_limits<std::uint64_t>::max());
         a.ends.push_back(a.chars.size());
@@ -94,7 +94,9 @@ void readKVs(ByteReader& r, GgufFile& f, std::uint64_t count)
     // A KV is at least an 8-byte key length, a 4-byte type and a 1-byte value.
     if (count > r.remaining() / 13)
         r.failAt(16, "metadata_kv_count", std::to_string(count) + " entries cannot fit in the file");
-    f.kvs.reserve(static_cast<std::size_t>(count));
+    if (count > kGgufMaxKVs)
+        r.failAt(16, "metadata_kv_count", std::to_string(count) + " entries exceed the limit of " + std::to_string(kGgufMaxKVs));
+    f.kvs.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(count, 256)));
     std::unordered_set<std::string> seen;
     for (std::uint64_t k = 0; k < count; ++k) {
         const std::uint64_t keyAt = r.offset();
@@ -211,7 +213,10 @@ GgufFile parseGguf(std::span<const std::byte> file, const std::string& label)
     // A tensor info is at least name length + n_dims + type + offset = 24 bytes.
     if (tensorCount > r.remaining() / 24)
         r.failAt(8, "tensor_count", std::to_string(tensorCount) + " tensor infos cannot fit in the file");
-    f.tensors.reserve(static_cast<std::size_t>(tensorCount));
+    if (tensorCount > kGgufMaxTensors)
+        r.failAt(8, "tensor_count", std::to_string(tensorCount) + " tensors exceed the limit of " +
+                                        std::to_string(kGgufMaxTensors));
+    f.tensors.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(tensorCount, 4096)));
     std::unordered_set<std::string> names;
     for (std::uint64_t k = 0; k < tensorCount; ++k) f.tensors.push_back(readTensorInfo(r, names));
 
