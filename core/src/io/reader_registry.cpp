@@ -1,7 +1,12 @@
 #include "io/reader_registry.h"
 
 #include "io/llama2c/llama2c_reader.h"
+#include "io/hdf5/hdf5_checkpoint.h"
+#include "io/pytorch/pytorch_checkpoint.h"
 #include "quantscope/error.h"
+#ifdef QS_HAVE_ONNX
+#include "io/onnx/onnx_checkpoint.h"
+#endif
 
 #include <algorithm>
 #include <fstream>
@@ -15,6 +20,13 @@ const std::vector<ReaderEntry>& readers()
     // Readers register here, in the order they are tried for sniffing.
     static const std::vector<ReaderEntry> table = {
         {{"llama2c", "llama2.c checkpoint", {"bin"}}, &sniffLlama2c, &openLlama2c},
+        // "bin" is deliberately not claimed: llama2.c uses it too, and a torch.save
+        // pytorch_model.bin is recognised by its content (a ZIP starting with <folder>/data.pkl).
+        {{"pytorch", "PyTorch (torch.save)", {"pt", "pth", "ckpt"}}, &sniffPyTorch, &openPyTorch},
+#ifdef QS_HAVE_ONNX
+        {{"onnx", "ONNX", {"onnx"}}, &sniffOnnx, &openOnnx},
+#endif
+        {{"hdf5", "HDF5 / Keras", {"h5", "hdf5", "keras"}}, &sniffHdf5, &openHdf5},
     };
     return table;
 }
