@@ -21,7 +21,9 @@ using pickle::Object;
 constexpr std::uint64_t kMaxPickleBytes = 1ull << 30;
 constexpr int kMaxNesting = 64;
 // Memo sharing lets a tiny pickle describe an exponentially large tree; cap the walk.
-constexpr std::uint64_t kMaxVisits = 10'000'000;
+constexpr std::uint64_t kMaxVisits = 2'000'000;
+// Scalars beside the weights (epoch, step, config values) become metadata, within reason.
+constexpr std::size_t kMaxMetadata = 10'000;
 
 class PyTorchCheckpoint final : public Checkpoint {
 public:
@@ -113,6 +115,10 @@ void PyTorchCheckpoint::flatten(const Object* o, const std::string& name, int de
     case Kind::Tuple:
         for (std::size_t i = 0; i < o->items.size(); ++i) flatten(o->items[i], child(std::to_string(i)), depth + 1);
         return;
+    default: break;
+    }
+    if (m_metadata.size() >= kMaxMetadata || name.size() > 256) return;
+    switch (o->kind) {
     case Kind::Int: m_metadata[name] = std::to_string(o->integer); return;
     case Kind::Float: m_metadata[name] = std::to_string(o->real); return;
     case Kind::Bool: m_metadata[name] = o->boolean ? "True" : "False"; return;
@@ -133,8 +139,10 @@ void PyTorchCheckpoint::addTensor(const Object* t, const std::string& name)
         throw FormatError(m_file, "storage '" + s.text + "' of tensor '" + name + "'", 0, "archive has no entry " + key);
     const ZipEntry& e = *it->second;
     const std::uint64_t elem = traits(s.dtype).blockBytes;
-    const std::uint64_t need = static_cast<std::uint64_t>(s.numel) * elem;  // numel < 2^63, elem <= 8
-    if (need / elem != static_cast<std::uint64_t>(s.numel) || need > e.compressedSize)
+    std::uint64_t need = 0;
+    if (__builtin_mul_overflow(static_cast<std::uint64_t>(s.numel), elem, &need))
+        throw FormatError(m_file, "storage '" + s.text + "' of tensor '" + name + "'", e.dataOffset, "byte size overflows 64 bits");
+    if (need > e.compressedSize)
         throw FormatError(m_file, "storage '" + s.text + "' of tensor '" + name + "'", e.dataOffset,
                           std::to_string(s.numel) + " elements of " + std::string(dtypeName(s.dtype)) + " need " +
                               std::to_string(need) + " bytes, entry holds " + std::to_string(e.compressedSize));
@@ -145,6 +153,9 @@ void PyTorchCheckpoint::addTensor(const Object* t, const std::string& name)
     info.dtype = s.dtype;
     info.byteSize = static_cast<std::uint64_t>(t->numel) * elem;
     info.role = guessRole(name, info.shape);
+    // A 4-D PyTorch weight is a Conv2d kernel (OIHW) even inside a module named "embedding"
+    // (ViT patch embeddings are convolutions).
+    if (info.shape.size() == 4) info.role = TensorRole::Conv;
     info.layout = AxisLayout::OutFirst;
     m_tensors.push_back(std::move(info));
     m_views.push_back(std::move(v));
