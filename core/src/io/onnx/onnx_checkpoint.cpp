@@ -78,10 +78,23 @@ void OnnxCheckpoint::parse(std::span<const std::byte> bytes)
         throw FormatError(m_file, "ModelProto", 0, "protobuf message does not parse (truncated or not an ONNX model)");
     if (!m_model.has_graph()) throw FormatError(m_file, "ModelProto.graph", 0, "model has no graph");
     const auto& g = m_model.graph();
-    std::unordered_map<std::string, Usage> usage;
+    // Role and axis of each initializer from its consumer; through one Reshape/Flatten, so a
+    // [16,4,4,10] weight reshaped to [256,10] for a MatMul still counts as [in, out].
+    std::unordered_map<std::string, std::vector<std::pair<const onnx::NodeProto*, int>>> consumers;
     for (const auto& node : g.node())
-        for (int i = 0; i < node.input_size(); ++i)
-            if (const auto u = usageFromNode(node, i)) usage.emplace(node.input(i), *u);
+        for (int i = 0; i < node.input_size(); ++i) consumers[node.input(i)].emplace_back(&node, i);
+    std::unordered_map<std::string, Usage> usage;
+    for (const auto& [name, uses] : consumers)
+        for (const auto& [node, input] : uses) {
+            auto u = usageFromNode(*node, input);
+            if (!u && input == 0 && (node->op_type() == "Reshape" || node->op_type() == "Flatten") && node->output_size() > 0)
+                if (const auto next = consumers.find(node->output(0)); next != consumers.end() && !next->second.empty())
+                    u = usageFromNode(*next->second.front().first, next->second.front().second);
+            if (u) {
+                usage.emplace(name, *u);
+                break;
+            }
+        }
     for (const auto& t : g.initializer()) addInitializer(t, usage);
     m_metadata["onnx.ir_version"] = std::to_string(m_model.ir_version());
     m_metadata["onnx.producer"] = m_model.producer_name() + " " + m_model.producer_version();

@@ -106,7 +106,11 @@ Source locate(const onnx::TensorProto& t, DType dtype, std::uint64_t numel, cons
         const auto target = resolveInside(modelDir, location, file, field + " external location");
         auto& mapped = files[target.string()];
         if (!mapped) mapped = std::make_unique<MappedFile>(target);
-        s.external = mapped->slice(offset, length, field + " external data");
+        if (offset > mapped->size() || length > mapped->size() - offset)
+            throw FormatError(file, field + " external data", offset,
+                              std::to_string(length) + " bytes at offset " + std::to_string(offset) + " run past the end of " +
+                                  target.string() + " (" + std::to_string(mapped->size()) + " bytes)");
+        s.external = mapped->bytes().subspan(offset, length);
         s.kind = Source::Kind::External;
         return s;
     }
