@@ -82,6 +82,7 @@ void Hdf5Checkpoint::catalogKerasLegacy(hid_t group, const std::string& prefix, 
         const auto weights = h5::readKerasList(lg.get(), "weight_names", m_file, "/" + prefix + layer);
         if (!weights) continue;
         for (const auto& w : *weights) {
+            if (w.empty()) continue;  // padding some writers leave for weightless layers
             // tf.keras 2 writes "dense/kernel:0" (layer included); others write just "kernel".
             const std::string name = w.starts_with(layer + "/") ? w : layer + "/" + w;
             addDataset(prefix + layer + "/" + w, name, true);
