@@ -191,7 +191,7 @@ Matrix Hdf5Checkpoint::readMatrix(std::size_t index) const
     const auto raw = readRaw(index);
     const auto& info = m_tensors[index];
     std::vector<float> flat(static_cast<std::size_t>(info.numel()));
-    decodeToFloat(info.dtype, raw.data(), flat.data(), flat.size());
+    if (!flat.empty()) decodeToFloat(info.dtype, raw.data(), flat.data(), flat.size());
     if (info.layout == AxisLayout::OutLast) return transposeOutLast(flat.data(), info.rows(), info.cols());
     Matrix m;
     m.rows = info.rows();

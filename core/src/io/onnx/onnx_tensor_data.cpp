@@ -134,6 +134,7 @@ std::vector<std::byte> elementBytes(const Source& s, DType dtype, std::uint64_t 
 {
     const std::size_t es = traits(dtype).blockBytes;
     std::vector<std::byte> out(static_cast<std::size_t>(numel) * es);
+    if (out.empty()) return out;  // memcpy from/to a null pointer is undefined even for 0 bytes
     switch (s.kind) {
     case Source::Kind::Empty: return out;
     case Source::Kind::External: std::memcpy(out.data(), s.external.data(), out.size()); return out;
