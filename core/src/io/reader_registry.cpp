@@ -26,7 +26,8 @@ const std::vector<ReaderEntry>& readers()
 #ifdef QS_HAVE_ONNX
         {{"onnx", "ONNX", {"onnx"}}, &sniffOnnx, &openOnnx},
 #endif
-        {{"hdf5", "HDF5 / Keras", {"h5", "hdf5", "keras"}}, &sniffHdf5, &openHdf5},
+        {{"hdf5", "HDF5 / Keras .h5", {"h5", "hdf5"}}, &sniffHdf5, &openHdf5},
+        {{"keras", "Keras 3 (.keras)", {"keras"}}, &sniffKeras, &openKeras},
     };
     return table;
 }

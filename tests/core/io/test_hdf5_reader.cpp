@@ -3,6 +3,7 @@
 
 #include "io/hdf5/hdf5_checkpoint.h"
 #include "quantscope/error.h"
+#include "zip_builder.h"
 
 #include <hdf5.h>
 
@@ -87,6 +88,7 @@ private Q_SLOTS:
     void kerasLegacyFullModel();
     void kerasWeightsOnlySplitAttributes();
     void keras3WeightsFile();
+    void keras3Archive();
     void genericFile();
     void broken_data();
     void broken();
@@ -184,6 +186,29 @@ void TestHdf5Reader::keras3WeightsFile()
     QCOMPARE(ck->tensors()[0].rows(), std::int64_t(2));
     QCOMPARE(ck->readMatrix(0).values, (std::vector<float>{0, 2, 4, 6, 1, 3, 5, 7}));
     QCOMPARE(ck->tensors()[1].role, qs::TensorRole::Bias);
+}
+
+void TestHdf5Reader::keras3Archive()
+{
+    const hid_t f = create("inner.weights.h5");
+    floats(f, "layers/dense/vars/0", {4, 2});
+    floats(f, "layers/dense/vars/1", {2});
+    H5Fclose(f);
+    std::ifstream in(file("inner.weights.h5"), std::ios::binary);
+    const std::string h5((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto zip = qs::test::buildZip(
+        {{"metadata.json", R"({"keras_version": "3.3.3"})"}, {"config.json", R"({"class_name": "Sequential"})"}, {"model.weights.h5", h5}});
+    std::ofstream(file("model.keras"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(zip.bytes.data()), static_cast<std::streamsize>(zip.bytes.size()));
+    const auto ck = qs::openCheckpoint(file("model.keras"));
+    QCOMPARE(ck->tensors().size(), std::size_t(2));
+    QCOMPARE(ck->readMatrix(0).values, (std::vector<float>{0, 2, 4, 6, 1, 3, 5, 7}));
+    QCOMPARE(ck->metadata().at("keras.config"), std::string(R"({"class_name": "Sequential"})"));
+    // A .keras without its weights entry is refused clearly.
+    const auto empty = qs::test::buildZip({{"metadata.json", "{}"}, {"config.json", "{}"}});
+    std::ofstream(file("empty.keras"), std::ios::binary)
+        .write(reinterpret_cast<const char*>(empty.bytes.data()), static_cast<std::streamsize>(empty.bytes.size()));
+    QVERIFY_THROWS_EXCEPTION(qs::FormatError, qs::openCheckpoint(file("empty.keras")));
 }
 
 fs::path TestHdf5Reader::writeGeneric(const char* name)

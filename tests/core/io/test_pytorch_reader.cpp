@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <thread>
+
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -91,6 +93,8 @@ private Q_SLOTS:
     void hostileViews_data();
     void hostileViews();
     void bigEndianAndCompressed();
+    void legacyAndTorchScript();
+    void concurrentReadsMatch();
 };
 
 void TestPyTorchReader::realVitCheckpoint()
@@ -402,6 +406,34 @@ void TestPyTorchReader::bigEndianAndCompressed()
     for (int i = 0; i < 2; ++i) pos += 46 + (z.bytes[pos + 28] | (z.bytes[pos + 29] << 8));
     z.bytes[pos + 10] = 8;
     EXPECT_ERROR(qs::UnsupportedError, open(z.bytes), "compressed");
+}
+
+void TestPyTorchReader::legacyAndTorchScript()
+{
+    // Pre-1.6 files start with the pickled magic number 0x1950a86a20f9469cfc6c.
+    const std::string legacy("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15);
+    const std::vector<unsigned char> bytes(legacy.begin(), legacy.end());
+    EXPECT_ERROR(qs::UnsupportedError, open(bytes), "legacy");
+    auto entries = torchEntries(simplePickle(), {{"0", f32({1, 2, 3, 4, 5, 6})}});
+    entries.emplace_back("arch/constants.pkl", "\x80\x02).");
+    EXPECT_ERROR(qs::UnsupportedError, open(qs::test::buildZip(entries).bytes), "TorchScript");
+}
+
+void TestPyTorchReader::concurrentReadsMatch()
+{
+    QS_REQUIRE_DATA(path, "vision/vit_mnist_model.pth");
+    const auto ck = qs::openCheckpoint(path);
+    std::vector<qs::Matrix> serial;
+    for (std::size_t i = 0; i < ck->tensors().size(); ++i) serial.push_back(ck->readMatrix(i));
+    std::vector<std::vector<qs::Matrix>> parallel(4);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < parallel.size(); ++t)
+        threads.emplace_back([&, t] {
+            for (std::size_t i = ck->tensors().size(); i-- > 0;) parallel[t].insert(parallel[t].begin(), ck->readMatrix(i));
+        });
+    for (auto& th : threads) th.join();
+    for (const auto& p : parallel)
+        for (std::size_t i = 0; i < serial.size(); ++i) QVERIFY(p[i].values == serial[i].values);
 }
 
 QTEST_APPLESS_MAIN(TestPyTorchReader)

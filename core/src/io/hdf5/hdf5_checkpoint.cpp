@@ -2,8 +2,11 @@
 
 #include "io/hdf5/hdf5_support.h"
 #include "io/layout_transpose.h"
+#include "io/zip/zip_directory.h"
+#include "util/mapped_file.h"
 #include "quantscope/error.h"
 
+#include <algorithm>
 #include <cstring>
 #include <regex>
 
@@ -18,13 +21,15 @@ constexpr std::size_t kMaxDatasets = 1'000'000;
 
 class Hdf5Checkpoint final : public Checkpoint {
 public:
-    explicit Hdf5Checkpoint(const std::filesystem::path& path);
+    /// Opens `path`, or `image` (a whole HDF5 file in memory, e.g. from a .keras ZIP) when given.
+    explicit Hdf5Checkpoint(const std::filesystem::path& path, std::span<const std::byte> image = {});
     ~Hdf5Checkpoint() override
     {
         const auto lock = h5::hdf5Lock();
         m_h5.reset();
     }
     std::string_view format() const noexcept override { return m_keras ? "keras-h5" : "hdf5"; }
+    void setMetadata(const std::string& key, std::string value) { m_metadata[key] = std::move(value); }
     Matrix readMatrix(std::size_t index) const override;
     std::vector<std::byte> readRaw(std::size_t index) const override;
 
@@ -42,15 +47,26 @@ private:
     std::string m_skipped;
 };
 
-Hdf5Checkpoint::Hdf5Checkpoint(const std::filesystem::path& path) : Checkpoint(path), m_file(path.string())
+Hdf5Checkpoint::Hdf5Checkpoint(const std::filesystem::path& path, std::span<const std::byte> image)
+    : Checkpoint(path), m_file(path.string())
 {
     std::error_code ec;
-    m_fileSize = std::filesystem::file_size(path, ec);
+    m_fileSize = image.empty() ? std::filesystem::file_size(path, ec) : image.size();
     if (ec) throw IoError(m_file + ": cannot read the file size: " + ec.message());
     const auto lock = h5::hdf5Lock();
     h5::silenceErrors();
-    if (H5Fis_hdf5(m_file.c_str()) <= 0) throw FormatError(m_file, "HDF5 signature", 0, "no HDF5 signature at 0, 512, 1024, ...");
-    m_h5 = Handle(H5Fopen(m_file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+    if (image.empty()) {
+        if (H5Fis_hdf5(m_file.c_str()) <= 0) throw FormatError(m_file, "HDF5 signature", 0, "no HDF5 signature at 0, 512, 1024, ...");
+        m_h5 = Handle(H5Fopen(m_file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), &H5Fclose);
+    } else {
+        if (!sniffHdf5(image)) throw FormatError(m_file, "model.weights.h5 signature", 0, "the weights entry is not an HDF5 file");
+        // The core driver serves the file from memory; HDF5 copies the image it is given.
+        Handle fapl(H5Pcreate(H5P_FILE_ACCESS), &H5Pclose);
+        if (!fapl.valid() || H5Pset_fapl_core(fapl.get(), 1 << 20, 0) < 0 ||
+            H5Pset_file_image(fapl.get(), const_cast<std::byte*>(image.data()), image.size()) < 0)
+            throw FormatError(m_file, "model.weights.h5", 0, "HDF5 cannot take the in-memory image");
+        m_h5 = Handle(H5Fopen((m_file + "#model.weights.h5").c_str(), H5F_ACC_RDONLY, fapl.get()), &H5Fclose);
+    }
     if (!m_h5.valid()) throw FormatError(m_file, "superblock", 0, "HDF5 cannot open the file (truncated or corrupt)");
     readRootMetadata();
     // Legacy full model: weights under /model_weights; weights-only save: at the root.
@@ -211,5 +227,41 @@ bool sniffHdf5(std::span<const std::byte> head)
 }
 
 std::unique_ptr<Checkpoint> openHdf5(const std::filesystem::path& path) { return std::make_unique<Hdf5Checkpoint>(path); }
+
+bool sniffKeras(std::span<const std::byte> head)
+{
+    if (!ZipDirectory::looksLikeZip(head) || head.size() < 30) return false;
+    const auto nameLen = std::to_integer<std::size_t>(head[26]) | (std::to_integer<std::size_t>(head[27]) << 8);
+    if (30 + nameLen > head.size()) return false;
+    const std::string_view name(reinterpret_cast<const char*>(head.data() + 30), nameLen);
+    return name == "metadata.json" || name == "config.json" || name == "model.weights.h5";
+}
+
+std::unique_ptr<Checkpoint> openKeras(const std::filesystem::path& path)
+{
+    const MappedFile map(path);
+    const std::string file = path.string();
+    const ZipDirectory zip(map.bytes(), file);
+    const ZipEntry* weights = zip.find("model.weights.h5");
+    if (!weights) {
+        if (zip.find("model.weights.npz")) throw UnsupportedError(file + ": Keras archive with .npz weights is not supported");
+        throw FormatError(file, "zip entries", 0, "no model.weights.h5: not a Keras 3 archive");
+    }
+    // Keras stores entries uncompressed; a deflated one is inflated, within a sane bound.
+    std::vector<std::byte> inflated;
+    std::span<const std::byte> image;
+    if (weights->method == 0) {
+        image = zip.storedData(*weights);
+    } else {
+        inflated = zip.readSmall(*weights, std::min<std::uint64_t>(64 * map.size() + (1u << 20), 1ull << 34));
+        image = inflated;
+    }
+    auto ck = std::make_unique<Hdf5Checkpoint>(path, image);
+    if (const ZipEntry* config = zip.find("config.json"); config && config->uncompressedSize <= (1u << 20)) {
+        const auto text = zip.readSmall(*config, 1u << 20);
+        ck->setMetadata("keras.config", std::string(reinterpret_cast<const char*>(text.data()), text.size()));
+    }
+    return ck;
+}
 
 }  // namespace qs::io

@@ -17,4 +17,11 @@ bool sniffHdf5(std::span<const std::byte> head);
 /// error printing is silenced; failures become FormatError naming the file and object path.
 std::unique_ptr<Checkpoint> openHdf5(const std::filesystem::path& path);
 
+/// True when `head` is a ZIP whose first entry is one a Keras 3 `.keras` archive starts with
+/// (metadata.json, config.json or model.weights.h5).
+bool sniffKeras(std::span<const std::byte> head);
+/// Opens a Keras 3 `.keras` archive: its `model.weights.h5` is opened from memory (HDF5 core
+/// driver) and read like any Keras 3 weights file; config.json becomes metadata.
+std::unique_ptr<Checkpoint> openKeras(const std::filesystem::path& path);
+
 }  // namespace qs::io

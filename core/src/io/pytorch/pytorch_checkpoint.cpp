@@ -66,6 +66,11 @@ std::string PyTorchCheckpoint::findTopFolder(const ZipDirectory& zip) const
 void PyTorchCheckpoint::parse(std::span<const std::byte> bytes)
 {
     m_file = m_path.string();
+    // Before torch 1.6, torch.save wrote a bare pickle stream starting with a pickled magic
+    // number (LONG1 0x1950a86a20f9469cfc6c); say so instead of "not a ZIP".
+    static constexpr unsigned char kLegacyMagic[] = {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20};
+    if (bytes.size() >= sizeof kLegacyMagic && std::memcmp(bytes.data(), kLegacyMagic, sizeof kLegacyMagic) == 0)
+        throw UnsupportedError(m_file + ": a legacy (pre-1.6) torch.save file; re-save it with a current torch.save");
     const ZipDirectory zip(bytes, m_file);
     m_zip = &zip;
     m_folder = findTopFolder(zip);
