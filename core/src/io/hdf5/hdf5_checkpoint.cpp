@@ -8,7 +8,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <regex>
 
 namespace qs::io {
 
@@ -18,6 +17,16 @@ using h5::Handle;
 
 constexpr std::size_t kMaxRank = 32;
 constexpr std::size_t kMaxDatasets = 1'000'000;
+
+// Keras 3 names variables "<object path>/vars/<i>".
+bool isKerasVarPath(std::string_view p)
+{
+    const auto slash = p.rfind('/');
+    if (slash == std::string_view::npos || slash + 1 == p.size()) return false;
+    if (p.substr(slash + 1).find_first_not_of("0123456789") != std::string_view::npos) return false;
+    const auto parent = p.substr(0, slash);
+    return parent == "vars" || parent.ends_with("/vars");
+}
 
 class Hdf5Checkpoint final : public Checkpoint {
 public:
@@ -127,9 +136,8 @@ void Hdf5Checkpoint::catalogWalk()
         throw FormatError(m_file, "/", 0, "HDF5 cannot walk the file's groups");
     if (walk.tooMany) throw FormatError(m_file, "/", 0, "more than a million datasets");
     // Keras 3 model.weights.h5: variables at <object path>/vars/<i>; optimizer state skipped.
-    static const std::regex kerasVar(R"((^|.*/)vars/[0-9]+$)");
     for (const auto& d : walk.datasets)
-        if (std::regex_match(d, kerasVar)) m_keras = true;
+        if (isKerasVarPath(d)) m_keras = true;
     for (const auto& d : walk.datasets) {
         if (m_keras && d.starts_with("optimizer/")) continue;
         addDataset(d, d, m_keras);

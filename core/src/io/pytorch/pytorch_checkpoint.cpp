@@ -39,7 +39,7 @@ public:
 private:
     void parse(std::span<const std::byte> bytes);
     std::string findTopFolder(const ZipDirectory& zip) const;
-    void flatten(const Object* o, const std::string& name, int depth);
+    void flatten(const Object* o, std::string& name, int depth);
     void addTensor(const Object* t, const std::string& name);
     const StridedView& view(std::size_t index) const;
 
@@ -96,29 +96,37 @@ void PyTorchCheckpoint::parse(std::span<const std::byte> bytes)
         pickleBytes = inflated;
     }
     pickle::RestrictedUnpickler unpickler(pickleBytes, m_file, pkl.name, base);
-    flatten(unpickler.load(), "", 0);
+    std::string path;
+    flatten(unpickler.load(), path, 0);
     m_zip = nullptr;
     m_entryByName.clear();
     m_names.clear();
     m_metadata["pytorch.archive_folder"] = m_folder.substr(0, m_folder.size() - 1);
 }
 
-void PyTorchCheckpoint::flatten(const Object* o, const std::string& name, int depth)
+void PyTorchCheckpoint::flatten(const Object* o, std::string& name, int depth)
 {
     if (depth > kMaxNesting || ++m_visits > kMaxVisits)
         throw FormatError(m_file, "data.pkl structure", 0, "nested too deeply or too many shared references near '" + name.substr(0, 200) + "'");
-    auto child = [&](const std::string& key) { return name.empty() ? key : name + "." + key; };
+    // One growing path buffer, trimmed back after each child: no string built per visit.
+    auto visitChild = [&](const Object* child, std::string_view key) {
+        const std::size_t keep = name.size();
+        if (keep) name += '.';
+        name += key;
+        flatten(child, name, depth + 1);
+        name.resize(keep);
+    };
     switch (o->kind) {
     case Kind::Tensor: addTensor(o, name); return;
     case Kind::Dict:
         for (const auto& [k, v] : o->entries) {
-            if (k->kind == Kind::String) flatten(v, child(k->text), depth + 1);
-            else if (k->kind == Kind::Int) flatten(v, child(std::to_string(k->integer)), depth + 1);
+            if (k->kind == Kind::String) visitChild(v, k->text);
+            else if (k->kind == Kind::Int) visitChild(v, std::to_string(k->integer));
         }
         return;
     case Kind::List:
     case Kind::Tuple:
-        for (std::size_t i = 0; i < o->items.size(); ++i) flatten(o->items[i], child(std::to_string(i)), depth + 1);
+        for (std::size_t i = 0; i < o->items.size(); ++i) visitChild(o->items[i], std::to_string(i));
         return;
     default: break;
     }
