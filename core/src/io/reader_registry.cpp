@@ -1,7 +1,7 @@
 #include "io/reader_registry.h"
 
-#include "io/llama2c/llama2c_reader.h"
 #include "io/hdf5/hdf5_checkpoint.h"
+#include "io/llama2c/llama2c_reader.h"
 #include "io/pytorch/pytorch_checkpoint.h"
 #include "quantscope/error.h"
 #ifdef QS_HAVE_ONNX
