@@ -1,10 +1,14 @@
 #include "io/reader_registry.h"
 
 #include "io/gguf/gguf_reader.h"
+#include "io/hdf5/hdf5_checkpoint.h"
 #include "io/llama2c/llama2c_reader.h"
+#include "io/pytorch/pytorch_checkpoint.h"
 #include "io/safetensors/safetensors_reader.h"
-
 #include "quantscope/error.h"
+#ifdef QS_HAVE_ONNX
+#include "io/onnx/onnx_checkpoint.h"
+#endif
 
 #include <algorithm>
 #include <fstream>
@@ -24,6 +28,14 @@ const std::vector<ReaderEntry>& readers()
         {{"safetensors-index", "sharded safetensors (model.safetensors.index.json)", {"json"}},
          &sniffSafetensorsIndex, &openSafetensors},
         {{"llama2c", "llama2.c checkpoint", {"bin"}}, &sniffLlama2c, &openLlama2c},
+        // "bin" is deliberately not claimed: llama2.c uses it too, and a torch.save
+        // pytorch_model.bin is recognised by its content (a ZIP starting with <folder>/data.pkl).
+        {{"pytorch", "PyTorch (torch.save)", {"pt", "pth", "ckpt"}}, &sniffPyTorch, &openPyTorch},
+#ifdef QS_HAVE_ONNX
+        {{"onnx", "ONNX", {"onnx"}}, &sniffOnnx, &openOnnx},
+#endif
+        {{"hdf5", "HDF5 / Keras .h5", {"h5", "hdf5"}}, &sniffHdf5, &openHdf5},
+        {{"keras", "Keras 3 (.keras)", {"keras"}}, &sniffKeras, &openKeras},
     };
     return table;
 }
