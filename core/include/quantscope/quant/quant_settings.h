@@ -17,7 +17,10 @@ enum class Scheme : std::uint8_t { Symmetric, Asymmetric };
 enum class IntRange : std::uint8_t { Restricted, Full, EasyQuantLiteral };
 enum class Granularity : std::uint8_t { PerTensor, PerChannel, PerGroup };
 enum class OutlierStats : std::uint8_t { WholeMatrix, PerChannel };
-enum class RangeSolver : std::uint8_t { Adam, Search };
+/// How EasyQuant picks each unit's range on the normal values: Adam (paper), Search (exact
+/// range search, METHODS.md §3), MinMax (no optimization: max|normal|, the paper's Table 4
+/// ablation "outlier isolation only"; what ThresholdExplorer mirrors).
+enum class RangeSolver : std::uint8_t { Adam, Search, MinMax };
 
 struct QuantSettings {
     QuantMethod method = QuantMethod::EasyQuant;
@@ -47,7 +50,14 @@ std::string_view methodName(QuantMethod m) noexcept;        ///< "rtn", "rtn-mse
 std::optional<QuantMethod> methodFromName(std::string_view) noexcept;
 std::string_view granularityName(Granularity g) noexcept;   ///< "tensor", "channel", "group"
 std::string_view intRangeName(IntRange r) noexcept;         ///< "restricted", "full", "easyquant"
-std::string_view solverName(RangeSolver s) noexcept;        ///< "adam", "search"
+std::string_view solverName(RangeSolver s) noexcept;        ///< "adam", "search", "minmax"
+std::string_view schemeName(Scheme s) noexcept;             ///< "symmetric", "asymmetric"
+std::string_view outlierStatsName(OutlierStats s) noexcept; ///< "matrix", "channel"
+std::optional<Granularity> granularityFromName(std::string_view) noexcept;
+std::optional<IntRange> intRangeFromName(std::string_view) noexcept;
+std::optional<RangeSolver> solverFromName(std::string_view) noexcept;
+std::optional<Scheme> schemeFromName(std::string_view) noexcept;
+std::optional<OutlierStats> outlierStatsFromName(std::string_view) noexcept;
 
 /// Throws qs::InvalidArgument naming the bad field.
 void validate(const QuantSettings& s);

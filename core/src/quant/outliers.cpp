@@ -1,0 +1,54 @@
+#include "quant/outliers.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+namespace qs::quant {
+
+std::vector<Moments> outlierMoments(const Matrix& w, bool perRow)
+{
+    const std::int64_t rows = w.rows;
+    const std::int64_t cols = w.cols;
+    std::vector<double> rowSum(static_cast<std::size_t>(rows));
+    std::vector<double> rowSq(static_cast<std::size_t>(rows));
+    // Pass 1: row sums -> mean. Pass 2: Σ(x - mean)² (two passes: no cancellation).
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, rows), [&](const auto& br) {
+        for (auto r = br.begin(); r != br.end(); ++r) {
+            double s = 0;
+            for (const float v : w.row(r)) s += v;
+            rowSum[static_cast<std::size_t>(r)] = s;
+        }
+    });
+    std::vector<Moments> out;
+    if (perRow) {
+        out.resize(static_cast<std::size_t>(rows));
+        for (std::int64_t r = 0; r < rows; ++r)
+            out[static_cast<std::size_t>(r)].mean = cols > 0 ? rowSum[static_cast<std::size_t>(r)] / double(cols) : 0.0;
+    } else {
+        double s = 0;
+        for (const double v : rowSum) s += v;
+        const double n = static_cast<double>(rows) * static_cast<double>(cols);
+        out.push_back({n > 0 ? s / n : 0.0, 0.0});
+    }
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, rows), [&](const auto& br) {
+        for (auto r = br.begin(); r != br.end(); ++r) {
+            const double mean = out[perRow ? static_cast<std::size_t>(r) : 0].mean;
+            double s = 0;
+            for (const float v : w.row(r)) s += (v - mean) * (v - mean);
+            rowSq[static_cast<std::size_t>(r)] = s;
+        }
+    });
+    if (perRow) {
+        for (std::int64_t r = 0; r < rows; ++r)
+            out[static_cast<std::size_t>(r)].stddev =
+                cols > 0 ? std::sqrt(rowSq[static_cast<std::size_t>(r)] / double(cols)) : 0.0;
+    } else {
+        double s = 0;
+        for (const double v : rowSq) s += v;
+        const double n = static_cast<double>(rows) * static_cast<double>(cols);
+        out[0].stddev = n > 0 ? std::sqrt(s / n) : 0.0;
+    }
+    return out;
+}
+
+}  // namespace qs::quant

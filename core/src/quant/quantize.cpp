@@ -1,0 +1,152 @@
+#include "quantscope/quant/quantize.h"
+
+#include "quant/outliers.h"
+#include "quant/progress_tracker.h"
+#include "quant/unit_quantizer.h"
+#include "quantscope/error.h"
+#include "quantscope/tensor/dtype.h"
+
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace qs {
+
+namespace {
+
+using quant::UnitParams;
+using quant::UnitScratch;
+
+using RowRange = tbb::blocked_range<std::int64_t>;
+
+void checkInput(const Matrix& w)
+{
+    if (w.rows < 0 || w.cols < 0 || (w.cols > 0 && w.rows > std::numeric_limits<std::int64_t>::max() / w.cols) ||
+        w.values.size() != static_cast<std::size_t>(w.rows * w.cols))
+        throw InvalidArgument("quantizeMatrix: matrix shape " + std::to_string(w.rows) + "x" + std::to_string(w.cols) +
+                              " does not match its " + std::to_string(w.values.size()) + " values");
+    // Find the first non-finite value (rows in parallel, the smallest row reported).
+    std::vector<std::int64_t> badCol(static_cast<std::size_t>(w.rows), -1);
+    tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
+        for (auto r = br.begin(); r != br.end(); ++r) {
+            const auto row = w.row(r);
+            const auto it = std::find_if(row.begin(), row.end(), [](float v) { return !std::isfinite(v); });
+            if (it != row.end()) badCol[static_cast<std::size_t>(r)] = it - row.begin();
+        }
+    });
+    for (std::int64_t r = 0; r < w.rows; ++r)
+        if (const auto c = badCol[static_cast<std::size_t>(r)]; c >= 0)
+            throw InvalidArgument("quantizeMatrix: non-finite value " + std::to_string(w.values[r * w.cols + c]) +
+                                  " at row " + std::to_string(r) + ", column " + std::to_string(c) +
+                                  "; NaN and infinity cannot be quantized");
+}
+
+/// Outlier mask (1 = outlier) per METHODS.md §3.1, or empty when the method keeps none.
+std::vector<std::uint8_t> outlierMask(const Matrix& w, const QuantSettings& s)
+{
+    if (s.method != QuantMethod::EasyQuant || !(s.sigma > 0) || w.size() == 0) return {};
+    const bool perRow = s.outlierStats == OutlierStats::PerChannel;
+    const auto moments = quant::outlierMoments(w, perRow);
+    std::vector<std::uint8_t> mask(static_cast<std::size_t>(w.size()));
+    tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
+        for (auto r = br.begin(); r != br.end(); ++r) {
+            const auto rule = quant::makeRule(moments[perRow ? static_cast<std::size_t>(r) : 0], s.sigma);
+            const auto row = w.row(r);
+            std::uint8_t* m = mask.data() + r * w.cols;
+            for (std::size_t c = 0; c < row.size(); ++c) m[c] = rule.isOutlier(row[c]) ? 1 : 0;
+        }
+    });
+    return mask;
+}
+
+/// The normal values of [begin, begin+n) (all of them when there is no mask).
+std::span<const float> normalsOf(const float* x, const std::uint8_t* mask, std::size_t n, std::vector<float>& buf)
+{
+    if (!mask) return {x, n};
+    buf.clear();
+    for (std::size_t i = 0; i < n; ++i)
+        if (!mask[i]) buf.push_back(x[i]);
+    return buf;
+}
+
+void quantizeSpan(const float* x, const std::uint8_t* mask, std::size_t n, const QuantSettings& s,
+                  UnitScratch& scratch, std::uint8_t* codes, float& scale, std::int32_t& offset)
+{
+    const UnitParams p = quant::chooseUnitParams(normalsOf(x, mask, n, scratch.normals), s, scratch);
+    quant::encodeUnit({x, n}, p, s, codes);
+    if (mask)
+        for (std::size_t i = 0; i < n; ++i)
+            if (mask[i]) codes[i] = 0;
+    scale = p.scale;
+    offset = p.offset;
+}
+
+void collectOutliers(const Matrix& w, const std::vector<std::uint8_t>& mask, QuantizedTensor& q)
+{
+    if (mask.empty()) return;
+    for (std::size_t i = 0; i < mask.size(); ++i) {
+        if (!mask[i]) continue;
+        const std::uint16_t h = floatToHalf(w.values[i]);
+        if ((h & 0x7C00u) == 0x7C00u)
+            throw InvalidArgument("quantizeMatrix: outlier " + std::to_string(w.values[i]) + " at flat index " +
+                                  std::to_string(i) + " exceeds the fp16 range");
+        q.outlierIndex.push_back(i);
+        q.outlierHalf.push_back(h);
+    }
+}
+
+}  // namespace
+
+QuantizedTensor quantizeMatrix(const Matrix& w, const QuantSettings& s, const ProgressFn& progress)
+{
+    validate(s);
+    checkInput(w);
+    QuantizedTensor q;
+    q.rows = w.rows;
+    q.cols = w.cols;
+    q.bits = s.bits;
+    q.scheme = s.scheme;
+    q.granularity = s.granularity;
+    q.groupSize = s.granularity == Granularity::PerGroup ? s.groupSize : w.cols;
+    q.codes.resize(static_cast<std::size_t>(w.size()));
+    const std::int64_t units = s.granularity == Granularity::PerTensor ? 1 : w.rows * q.groupsPerRow();
+    q.scales.resize(static_cast<std::size_t>(units));
+    q.offsets.resize(static_cast<std::size_t>(units));
+
+    const auto mask = outlierMask(w, s);
+    const std::uint8_t* maskData = mask.empty() ? nullptr : mask.data();
+    quant::ProgressTracker tracker(progress, w.rows, "quantizing");
+
+    if (s.granularity == Granularity::PerTensor) {
+        // One range for everything: chosen serially over the whole matrix, encoded per row.
+        UnitScratch scratch;
+        quantizeSpan(w.values.data(), maskData, w.values.size(), s, scratch, q.codes.data(), q.scales[0], q.offsets[0]);
+        tracker.advance(w.rows);
+    } else {
+        const std::int64_t g = q.groupSize;
+        const std::int64_t gpr = q.groupsPerRow();
+        tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
+            UnitScratch scratch;
+            for (auto r = br.begin(); r != br.end(); ++r) {
+                if (tracker.cancelled()) return;
+                for (std::int64_t k = 0; k < gpr; ++k) {
+                    const std::int64_t begin = r * w.cols + k * g;
+                    const std::int64_t n = std::min(g, w.cols - k * g);
+                    const auto u = static_cast<std::size_t>(r * gpr + k);
+                    quantizeSpan(w.values.data() + begin, maskData ? maskData + begin : nullptr,
+                                 static_cast<std::size_t>(n), s, scratch, q.codes.data() + begin, q.scales[u], q.offsets[u]);
+                }
+                tracker.advance(1);
+            }
+        });
+    }
+    if (tracker.cancelled()) throw Cancelled();
+    collectOutliers(w, mask, q);
+    return q;
+}
+
+}  // namespace qs

@@ -1,0 +1,107 @@
+#include "quant/unit_quantizer.h"
+
+#include "quant/range_search.h"
+#include "quant/scalar_quant.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace qs::quant {
+
+namespace {
+
+double asymLoss(const SortedValues& v, const AsymParams& p, int bits)
+{
+    return v.loss(p.scale, -p.zero, (1 << bits) - 1 - p.zero);
+}
+
+double alphaAt(const QuantSettings& s, int i)
+{
+    return s.clipGridPoints <= 1 ? 1.0 : 1.0 - (1.0 - s.clipMin) * i / (s.clipGridPoints - 1);
+}
+
+UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, UnitScratch& scratch)
+{
+    const IntBounds b = symmetricBounds(s.bits, s.intRange);
+    const bool needSorted = s.method == QuantMethod::RtnMse ||
+                            (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::Search);
+    double delta = 0;
+    if (!needSorted) {
+        if (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::Adam)
+            delta = adamRange(x, b, s.adamLr, s.adamSteps).delta;
+        else
+            delta = double(maxAbs(x)) / b.qmax;
+        return {storedScale(delta, s.fp16Scales), -b.qmin};
+    }
+    scratch.sorted.assign(x);
+    if (s.method == QuantMethod::RtnMse) return {float(clipGridSearch(scratch.sorted, b, s).delta), -b.qmin};
+    delta = exactRangeSearch(scratch.sorted, b).delta;
+    return {float(bestStoredScale(scratch.sorted, b, delta, s.fp16Scales).delta), -b.qmin};
+}
+
+}  // namespace
+
+UnitParams asymmetricClipSearch(const SortedValues& v, const QuantSettings& s)
+{
+    if (v.size() == 0) return {0, 0};
+    const float lo = v.values().front(), hi = v.values().back();
+    UnitParams best;
+    double bestLoss = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < s.clipGridPoints; ++i) {
+        const float a = static_cast<float>(alphaAt(s, i));
+        const AsymParams p = asymmetricParams(a * lo, a * hi, s.bits, s.fp16Scales);
+        const double l = asymLoss(v, p, s.bits);
+        if (l < bestLoss) {
+            bestLoss = l;
+            best = {p.scale, p.zero};
+        }
+    }
+    return best;
+}
+
+UnitParams asymmetricClipSearchRef(std::span<const float> x, const QuantSettings& s)
+{
+    if (x.empty()) return {0, 0};
+    const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
+    UnitParams best;
+    double bestLoss = std::numeric_limits<double>::infinity();
+    for (int i = 0; i < s.clipGridPoints; ++i) {
+        const float a = static_cast<float>(alphaAt(s, i));
+        const AsymParams p = asymmetricParams(a * *mn, a * *mx, s.bits, s.fp16Scales);
+        const double l = naiveLoss(x, p.scale, -p.zero, (1 << s.bits) - 1 - p.zero);
+        if (l < bestLoss) {
+            bestLoss = l;
+            best = {p.scale, p.zero};
+        }
+    }
+    return best;
+}
+
+UnitParams chooseUnitParams(std::span<const float> normals, const QuantSettings& s, UnitScratch& scratch)
+{
+    if (s.scheme == Scheme::Symmetric) return symmetricParams(normals, s, scratch);
+    const bool minMax = s.method == QuantMethod::Rtn ||
+                        (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::MinMax);
+    if (minMax || normals.empty()) {
+        float lo = 0, hi = 0;
+        if (!normals.empty()) {
+            const auto [mn, mx] = std::minmax_element(normals.begin(), normals.end());
+            lo = *mn;
+            hi = *mx;
+        }
+        const AsymParams p = asymmetricParams(lo, hi, s.bits, s.fp16Scales);
+        return {p.scale, p.zero};
+    }
+    scratch.sorted.assign(normals);
+    return asymmetricClipSearch(scratch.sorted, s);
+}
+
+void encodeUnit(std::span<const float> values, const UnitParams& p, const QuantSettings& s, std::uint8_t* codes) noexcept
+{
+    if (s.scheme == Scheme::Symmetric)
+        encodeSymmetric(values, p.scale, symmetricBounds(s.bits, s.intRange), codes);
+    else
+        encodeAsymmetric(values, p.scale, p.offset, s.bits, codes);
+}
+
+}  // namespace qs::quant
