@@ -38,7 +38,8 @@ private:
     void report(std::int64_t done)
     {
         std::lock_guard lock(m_mutex);
-        if (m_cancelled) return;
+        if (m_cancelled || done <= m_reported) return;  // late callers never move progress back
+        m_reported = done;
         if (!m_fn(std::min(1.0, double(done) / double(m_total)), m_stage)) m_cancelled = true;
     }
 
@@ -47,6 +48,7 @@ private:
     std::int64_t m_step;
     std::string m_stage;
     std::atomic<std::int64_t> m_done{0};
+    std::int64_t m_reported = 0;  // guarded by m_mutex
     std::atomic<bool> m_cancelled{false};
     std::mutex m_mutex;
 };

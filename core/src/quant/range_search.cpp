@@ -76,7 +76,8 @@ struct Event {
 /// constant between breakpoints; each breakpoint moves one element one level toward zero.
 /// The event sets use the same boundary values as the initial assignment, so the state at
 /// the end of the cell equals a fresh assignment there.
-StepChoice sweepCell(const SortedValues& v, IntBounds bd, Cell c, std::vector<Event>& events)
+StepChoice sweepCell(const SortedValues& v, IntBounds bd, Cell c, std::vector<Event>& events,
+                     std::vector<StepChoice>* pieces)
 {
     const std::size_t n = v.size();
     const double total = v.sums(0, n).sxx;
@@ -109,6 +110,7 @@ StepChoice sweepCell(const SortedValues& v, IntBounds bd, Cell c, std::vector<Ev
     auto piece = [&](double lo, double hi) {
         const double d = s2 > 0 ? std::clamp(s1 / s2, lo, hi) : lo;
         const double val = s2 * d * d - 2.0 * s1 * d + total;
+        if (pieces) pieces->push_back({d, val});
         if (val < best.loss) best = {d, val};
     };
     double lo = c.a;
@@ -139,7 +141,7 @@ StepChoice pieceMinimumRef(std::span<const float> x, IntBounds bd, double lo, do
 
 }  // namespace
 
-StepChoice exactRangeSearch(const SortedValues& v, IntBounds bd)
+StepChoice exactRangeSearch(const SortedValues& v, IntBounds bd, std::vector<double>* nearBest)
 {
     const std::size_t n = v.size();
     if (n == 0) return {0, 0};
@@ -152,9 +154,12 @@ StepChoice exactRangeSearch(const SortedValues& v, IntBounds bd)
     // Cheap pass: the loss at the cell edges (upper bounds) and a lower bound per cell.
     std::vector<double> edges(kWindowCells + 1);
     for (int i = 0; i <= kWindowCells; ++i) edges[i] = i == kWindowCells ? base * kWindowHigh : lo * std::pow(ratio, i);
+    std::vector<StepChoice> candidates;  // every local winner, for nearBest
     StepChoice best{base, v.loss(base, bd.qmin, bd.qmax)};
+    candidates.push_back(best);
     for (const double e : edges) {
         const double l = v.loss(e, bd.qmin, bd.qmax);
+        candidates.push_back({e, l});
         if (l < best.loss) best = {e, l};
     }
     std::vector<double> bounds(kWindowCells);
@@ -165,11 +170,25 @@ StepChoice exactRangeSearch(const SortedValues& v, IntBounds bd)
 
     // Exact sweep only where the bound leaves room for improvement (margin for rounding).
     std::vector<Event> events;
+    std::vector<StepChoice> pieces;
     for (const int i : order) {
-        if (bounds[i] >= best.loss * (1.0 - 1e-12)) break;
-        const StepChoice c = sweepCell(v, bd, {edges[i], edges[i + 1]}, events);
+        // With nearBest, cells that may hold a well within kNearBestRel of the best are swept too.
+        const double slack = nearBest ? 1.0 + kNearBestRel : 1.0 - 1e-12;
+        if (bounds[i] >= best.loss * slack) break;
+        pieces.clear();
+        const StepChoice c = sweepCell(v, bd, {edges[i], edges[i + 1]}, events, nearBest ? &pieces : nullptr);
         const double exact = v.loss(c.delta, bd.qmin, bd.qmax);
+        candidates.push_back({c.delta, exact});
+        // Other wells of this cell that come close (a handful at most, by piece value).
+        for (const auto& p : pieces)
+            if (p.delta != c.delta && p.loss <= c.loss * (1 + kNearBestRel))
+                candidates.push_back({p.delta, v.loss(p.delta, bd.qmin, bd.qmax)});
         if (exact < best.loss) best = {c.delta, exact};
+    }
+    if (nearBest) {
+        nearBest->clear();
+        for (const auto& c : candidates)
+            if (c.delta != best.delta && c.loss <= best.loss * (1 + kNearBestRel)) nearBest->push_back(c.delta);
     }
     return best;
 }
@@ -278,6 +297,18 @@ StepChoice bestStoredScale(const SortedValues& v, IntBounds bd, double delta, bo
         const float cand = halfToFloat(static_cast<std::uint16_t>(nh));
         const double l = v.loss(cand, bd.qmin, bd.qmax);
         if (l < best.loss) best = {cand, l};
+    }
+    return best;
+}
+
+StepChoice searchStoredScale(const SortedValues& v, IntBounds bd, bool fp16Scales)
+{
+    std::vector<double> near;
+    const StepChoice opt = exactRangeSearch(v, bd, &near);
+    StepChoice best = bestStoredScale(v, bd, opt.delta, fp16Scales);
+    for (const double d : near) {
+        const StepChoice c = bestStoredScale(v, bd, d, fp16Scales);
+        if (c.loss < best.loss) best = c;
     }
     return best;
 }

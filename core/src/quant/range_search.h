@@ -11,6 +11,7 @@
 #include "quantscope/quant/quant_settings.h"
 
 #include <span>
+#include <vector>
 
 namespace qs::quant {
 
@@ -25,8 +26,11 @@ constexpr double kWindowLow = 0.05;
 constexpr double kWindowHigh = 1.5;
 constexpr int kWindowCells = 64;
 
-/// Exact minimizer of L over the window (symmetric grid b). Deterministic.
-StepChoice exactRangeSearch(const SortedValues& v, IntBounds b);
+/// Exact minimizer of L over the window (symmetric grid b). Deterministic. When `nearBest` is
+/// given it also receives the best step of every other swept cell and grid point whose loss is
+/// within kNearBestRel of the minimum: after fp16 rounding of the scale, a second well can win.
+StepChoice exactRangeSearch(const SortedValues& v, IntBounds b, std::vector<double>* nearBest = nullptr);
+constexpr double kNearBestRel = 1e-4;
 /// Reference: evaluates the closed-form minimizer of every piece between consecutive
 /// breakpoints with the O(n) loss. O(n · breakpoints): tests only.
 StepChoice exactRangeSearchRef(std::span<const float> x, IntBounds b);
@@ -45,5 +49,8 @@ StepChoice clipGridSearchRef(std::span<const float> x, IntBounds b, const QuantS
 
 /// Best of the stored scales next to `delta` (fp16 neighbours when fp16Scales) by exact loss.
 StepChoice bestStoredScale(const SortedValues& v, IntBounds b, double delta, bool fp16Scales);
+/// The search solver's stored step: the best stored scale around the optimum and around
+/// every near-best well.
+StepChoice searchStoredScale(const SortedValues& v, IntBounds b, bool fp16Scales);
 
 }  // namespace qs::quant

@@ -35,8 +35,7 @@ UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, Uni
     }
     scratch.sorted.assign(x);
     if (s.method == QuantMethod::RtnMse) return {float(clipGridSearch(scratch.sorted, b, s).delta), -b.qmin};
-    delta = exactRangeSearch(scratch.sorted, b).delta;
-    return {float(bestStoredScale(scratch.sorted, b, delta, s.fp16Scales).delta), -b.qmin};
+    return {float(searchStoredScale(scratch.sorted, b, s.fp16Scales).delta), -b.qmin};
 }
 
 }  // namespace

@@ -1,0 +1,235 @@
+// EasyQuant: the exact gradient, the exact range search against its brute-force reference,
+// search <= adam, rtn-mse <= rtn, outlier handling, thread-count independence, progress.
+
+#include "quant/outliers.h"
+#include "quant/range_search.h"
+#include "quant/scalar_quant.h"
+#include "quant/sorted_values.h"
+#include "quant_test_util.h"
+#include "quantscope/error.h"
+#include "quantscope/quant/metrics.h"
+#include "quantscope/quant/quantize.h"
+#include "quantscope/tensor/dtype.h"
+
+#include <QTest>
+
+#include <tbb/global_control.h>
+
+#include <cmath>
+#include <cstring>
+
+using namespace qs;
+using namespace qs::quant;
+
+namespace {
+
+/// Central differences vs the analytic gradient where no value sits near a rounding boundary.
+constexpr double kGradRelTol = 1e-6;
+/// Fast exact search vs the O(n·breakpoints) reference: same minimum up to double rounding.
+constexpr double kSearchRelTol = 1e-9;
+
+double channelObjective(const Matrix& w, const QuantizedTensor& q, std::int64_t r)
+{
+    // Σ over the row's normal values of (Q(x)-x)², using the stored codes and scale.
+    double sum = 0;
+    std::size_t k = std::lower_bound(q.outlierIndex.begin(), q.outlierIndex.end(), std::uint64_t(r * w.cols)) -
+                    q.outlierIndex.begin();
+    for (std::int64_t c = 0; c < w.cols; ++c) {
+        const auto i = std::uint64_t(r * w.cols + c);
+        if (k < q.outlierIndex.size() && q.outlierIndex[k] == i) {
+            ++k;
+            continue;
+        }
+        const auto si = q.scaleIndex(r, c);
+        const double e = double(q.scales[si]) * (int(q.codes[i]) - q.offsets[si]) - w.values[i];
+        sum += e * e;
+    }
+    return sum;
+}
+
+bool sameBytes(const QuantizedTensor& a, const QuantizedTensor& b)
+{
+    auto eq = [](const auto& x, const auto& y) {
+        return x.size() == y.size() && (x.empty() || std::memcmp(x.data(), y.data(), x.size() * sizeof(x[0])) == 0);
+    };
+    return eq(a.codes, b.codes) && eq(a.scales, b.scales) && eq(a.offsets, b.offsets) &&
+           eq(a.outlierIndex, b.outlierIndex) && eq(a.outlierHalf, b.outlierHalf);
+}
+
+}  // namespace
+
+class TestEasyQuant : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void gradientMatchesFiniteDifferences()
+    {
+        const Matrix x = test::heavyTailed(1, 500, 21);
+        for (int bits : {2, 3, 4, 8}) {
+            const IntBounds b = symmetricBounds(bits, IntRange::Restricted);
+            const double m = maxAbs(x.values);
+            int checked = 0;
+            for (double alpha = 0.3; alpha <= 1.2; alpha += 0.0371) {
+                const double r = alpha * m;
+                const double h = r * 1e-7;
+                // smooth only if no value crosses a boundary within ±h
+                bool smooth = true;
+                for (const float v : x.values)
+                    for (int q = b.qmin; q < b.qmax && smooth; ++q) {
+                        const double bd = (q + 0.5) * r / b.qmax;
+                        if (std::abs(v - bd) < 4 * h * std::abs(q + 0.5) / b.qmax + 1e-12) smooth = false;
+                    }
+                if (!smooth) continue;
+                const double fd = (naiveLoss(x.values, (r + h) / b.qmax, b.qmin, b.qmax) -
+                                   naiveLoss(x.values, (r - h) / b.qmax, b.qmin, b.qmax)) /
+                                  (2 * h);
+                const double g = rangeGradient(x.values, r, b);
+                QVERIFY2(std::abs(fd - g) <= kGradRelTol * std::max(std::abs(g), 1e-3 * m),
+                         qPrintable(QString("bits %1 r %2: fd %3 analytic %4").arg(bits).arg(r).arg(fd).arg(g)));
+                ++checked;
+            }
+            QVERIFY(checked >= 5);
+        }
+    }
+
+    void exactSearchMatchesBruteForce()
+    {
+        for (std::uint32_t seed = 1; seed <= 40; ++seed) {
+            const int n = 20 + int(seed * 7 % 180);
+            const Matrix x = test::heavyTailed(1, n, 100 + seed, seed % 2 ? 3.0 : 30.0);
+            for (int bits : {2, 3, 4}) {
+                for (auto range : {IntRange::Restricted, IntRange::Full, IntRange::EasyQuantLiteral}) {
+                    const IntBounds b = symmetricBounds(bits, range);
+                    const SortedValues sv(x.values);
+                    const auto fast = exactRangeSearch(sv, b);
+                    const auto ref = exactRangeSearchRef(x.values, b);
+                    QVERIFY2(std::abs(fast.loss - ref.loss) <= kSearchRelTol * ref.loss,
+                             qPrintable(QString("seed %1 bits %2: fast %3 ref %4").arg(seed).arg(bits).arg(fast.loss, 0, 'g', 17).arg(ref.loss, 0, 'g', 17)));
+                    QVERIFY(std::abs(fast.loss - naiveLoss(x.values, fast.delta, b.qmin, b.qmax)) <= kSearchRelTol * ref.loss);
+                }
+            }
+        }
+    }
+
+    void searchNeverWorseThanAdamOrRtn()
+    {
+        const Matrix w = test::heavyTailed(48, 256, 22);
+        for (int bits : {3, 4}) {
+            const IntBounds b = symmetricBounds(bits, IntRange::Restricted);
+            for (std::int64_t r = 0; r < w.rows; ++r) {
+                const auto row = w.row(r);
+                const SortedValues sv(row);
+                const auto search = exactRangeSearch(sv, b);
+                const auto adam = adamRange(row, b, 1e-3, 100);
+                const double rtn = naiveLoss(row, double(maxAbs(row)) / b.qmax, b.qmin, b.qmax);
+                QVERIFY(search.loss <= adam.loss * (1 + kSearchRelTol));
+                QVERIFY(search.loss <= rtn * (1 + kSearchRelTol));
+                QVERIFY(adam.loss <= rtn * (1 + 1e-6));  // Adam starts at rtn and descends
+            }
+        }
+    }
+
+    void rtnMseNotWorseThanRtn()
+    {
+        const Matrix w = test::heavyTailed(32, 300, 23);
+        QuantSettings s;
+        s.method = QuantMethod::Rtn;
+        const auto rtn = quantizeMatrix(w, s);
+        s.method = QuantMethod::RtnMse;
+        const auto mse = quantizeMatrix(w, s);
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            QVERIFY(channelObjective(w, mse, r) <= channelObjective(w, rtn, r) * (1 + 1e-12));
+    }
+
+    void outliersAreKeptAsFp16()
+    {
+        Matrix w = test::heavyTailed(20, 100, 24, 30.0);
+        w.values[5 * 100 + 7] = 1.0f;  // a planted outlier, far above 3 std
+        QuantSettings s;
+        const auto q = quantizeMatrix(w, s);
+        const auto mom = outlierMoments(w, false)[0];
+        std::vector<std::uint64_t> expect;
+        for (std::size_t i = 0; i < w.values.size(); ++i)
+            if (std::abs(double(w.values[i]) - mom.mean) >= 3 * mom.stddev) expect.push_back(i);
+        QVERIFY(q.outlierIndex == expect);
+        QVERIFY(std::find(expect.begin(), expect.end(), 507u) != expect.end());
+        const Matrix d = q.dequantize();
+        for (std::size_t k = 0; k < expect.size(); ++k) {
+            QCOMPARE(q.codes[expect[k]], std::uint8_t(0));
+            QCOMPARE(d.values[expect[k]], halfToFloat(floatToHalf(w.values[expect[k]])));
+        }
+        // the outlier does not stretch its channel's range
+        QVERIFY(q.scales[5] < 0.5f / 7);
+        // sigma <= 0 keeps none; per-channel statistics find the planted one too
+        s.sigma = 0;
+        QVERIFY(quantizeMatrix(w, s).outlierIndex.empty());
+        s.sigma = 3;
+        s.outlierStats = OutlierStats::PerChannel;
+        const auto qc = quantizeMatrix(w, s);
+        QVERIFY(std::find(qc.outlierIndex.begin(), qc.outlierIndex.end(), 507u) != qc.outlierIndex.end());
+    }
+
+    void easyQuantBeatsRtnOnHeavyTails()
+    {
+        const Matrix w = test::heavyTailed(64, 512, 25);
+        QuantSettings s;
+        s.method = QuantMethod::Rtn;
+        const double rtn = measure(w, quantizeMatrix(w, s)).relErr;
+        s.method = QuantMethod::EasyQuant;
+        for (auto g : {Granularity::PerChannel, Granularity::PerGroup, Granularity::PerTensor}) {
+            s.granularity = g;
+            s.groupSize = 100;  // 512 = 5*100 + 12
+            const auto m = measure(w, quantizeMatrix(w, s));
+            QVERIFY2(m.relErr < rtn, qPrintable(QString("granularity %1: %2 vs rtn %3").arg(int(g)).arg(m.relErr).arg(rtn)));
+            QVERIFY(m.outlierFrac > 0 && m.outlierFrac < 0.03);
+        }
+    }
+
+    void identicalAtAnyThreadCount()
+    {
+        const Matrix w = test::heavyTailed(97, 300, 26);
+        std::vector<QuantSettings> all;
+        for (auto m : {QuantMethod::Rtn, QuantMethod::RtnMse, QuantMethod::EasyQuant})
+            for (auto g : {Granularity::PerChannel, Granularity::PerGroup, Granularity::PerTensor})
+                for (auto sc : {Scheme::Symmetric, Scheme::Asymmetric}) {
+                    QuantSettings s;
+                    s.method = m;
+                    s.granularity = g;
+                    s.groupSize = 64;
+                    s.scheme = sc;
+                    all.push_back(s);
+                }
+        QuantSettings adam;
+        adam.solver = RangeSolver::Adam;
+        adam.adamSteps = 20;
+        all.push_back(adam);
+        adam.outlierStats = OutlierStats::PerChannel;
+        all.push_back(adam);
+        for (const auto& s : all) {
+            QuantizedTensor one;
+            {
+                tbb::global_control single(tbb::global_control::max_allowed_parallelism, 1);
+                one = quantizeMatrix(w, s);
+            }
+            const QuantizedTensor many = quantizeMatrix(w, s);
+            QVERIFY2(sameBytes(one, many), qPrintable(QString("%1 %2").arg(methodName(s.method).data()).arg(granularityName(s.granularity).data())));
+        }
+    }
+
+    void progressIsBoundedAndCancels()
+    {
+        const Matrix w = test::heavyTailed(2000, 16, 27);
+        int calls = 0;
+        double last = 0;
+        quantizeMatrix(w, QuantSettings{}, [&](double f, std::string_view) {
+            ++calls;
+            last = f;
+            return true;
+        });
+        QVERIFY(calls > 10 && calls <= 201);
+        QCOMPARE(last, 1.0);
+        QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeMatrix(w, QuantSettings{}, [](double, std::string_view) { return false; }));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestEasyQuant)
+#include "test_easyquant.moc"
