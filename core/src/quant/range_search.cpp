@@ -148,42 +148,64 @@ StepChoice exactRangeSearch(const SortedValues& v, IntBounds bd, std::vector<dou
     const double m = std::max(std::abs(double(v.values().front())), std::abs(double(v.values().back())));
     if (!(m > 0)) return {0, 0};
     const double base = m / bd.qmax;
-    const double lo = base * kWindowLow;
-    const double ratio = std::pow(kWindowHigh / kWindowLow, 1.0 / kWindowCells);
 
-    // Cheap pass: the loss at the cell edges (upper bounds) and a lower bound per cell.
-    std::vector<double> edges(kWindowCells + 1);
-    for (int i = 0; i <= kWindowCells; ++i) edges[i] = i == kWindowCells ? base * kWindowHigh : lo * std::pow(ratio, i);
+    // Branch and bound over cells of the window: a cell whose lower bound cannot beat the best
+    // known loss is dropped; a wide cell is split (its new edges are scored, which tightens the
+    // best); a narrow cell is swept exactly. Cells are taken in order of their bound.
     std::vector<StepChoice> candidates;  // every local winner, for nearBest
     StepChoice best{base, v.loss(base, bd.qmin, bd.qmax)};
     candidates.push_back(best);
-    for (const double e : edges) {
-        const double l = v.loss(e, bd.qmin, bd.qmax);
-        candidates.push_back({e, l});
-        if (l < best.loss) best = {e, l};
-    }
-    std::vector<double> bounds(kWindowCells);
-    for (int i = 0; i < kWindowCells; ++i) bounds[i] = cellLowerBound(v, bd, {edges[i], edges[i + 1]});
-    std::vector<int> order(kWindowCells);
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return bounds[a] < bounds[b]; });
+    auto score = [&](double d) {
+        const double l = v.loss(d, bd.qmin, bd.qmax);
+        candidates.push_back({d, l});
+        if (l < best.loss) best = {d, l};
+    };
+    struct Pending {
+        double a, b, lb;
+    };
+    auto later = [](const Pending& x, const Pending& y) { return x.lb > y.lb || (x.lb == y.lb && x.a > y.a); };
+    std::vector<Pending> heap;
+    auto push = [&](double a, double b) {
+        heap.push_back({a, b, cellLowerBound(v, bd, {a, b})});
+        std::push_heap(heap.begin(), heap.end(), later);
+    };
+    const double lo = base * kWindowLow;
+    const double coarse = std::pow(kWindowHigh / kWindowLow, 1.0 / kCoarseCells);
+    std::vector<double> edges(kCoarseCells + 1);
+    for (int i = 0; i <= kCoarseCells; ++i) edges[i] = i == kCoarseCells ? base * kWindowHigh : lo * std::pow(coarse, i);
+    for (const double e : edges) score(e);
+    for (int i = 0; i < kCoarseCells; ++i) push(edges[i], edges[i + 1]);
 
-    // Exact sweep only where the bound leaves room for improvement (margin for rounding).
+    // With nearBest, cells that may hold a well within kNearBestRel of the best are kept too
+    // (margin for rounding otherwise).
+    const double slack = nearBest ? 1.0 + kNearBestRel : 1.0 - 1e-12;
     std::vector<Event> events;
     std::vector<StepChoice> pieces;
-    for (const int i : order) {
-        // With nearBest, cells that may hold a well within kNearBestRel of the best are swept too.
-        const double slack = nearBest ? 1.0 + kNearBestRel : 1.0 - 1e-12;
-        if (bounds[i] >= best.loss * slack) break;
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        const Pending c = heap.back();
+        heap.pop_back();
+        if (c.lb >= best.loss * slack) break;  // every other cell's bound is at least as large
+        if (c.b / c.a > kFineCellRatio) {
+            const double r = std::pow(c.b / c.a, 1.0 / kSplit);
+            double prev = c.a;
+            for (int k = 1; k <= kSplit; ++k) {
+                const double next = k == kSplit ? c.b : c.a * std::pow(r, k);
+                if (k < kSplit) score(next);
+                push(prev, next);
+                prev = next;
+            }
+            continue;
+        }
         pieces.clear();
-        const StepChoice c = sweepCell(v, bd, {edges[i], edges[i + 1]}, events, nearBest ? &pieces : nullptr);
-        const double exact = v.loss(c.delta, bd.qmin, bd.qmax);
-        candidates.push_back({c.delta, exact});
-        // Other wells of this cell that come close (a handful at most, by piece value).
+        const StepChoice sc = sweepCell(v, bd, {c.a, c.b}, events, nearBest ? &pieces : nullptr);
+        const double exact = v.loss(sc.delta, bd.qmin, bd.qmax);
+        candidates.push_back({sc.delta, exact});
+        if (exact < best.loss) best = {sc.delta, exact};
+        // Other wells of this cell that come close (by piece value).
         for (const auto& p : pieces)
-            if (p.delta != c.delta && p.loss <= c.loss * (1 + kNearBestRel))
+            if (p.delta != sc.delta && p.loss <= sc.loss * (1 + kNearBestRel))
                 candidates.push_back({p.delta, v.loss(p.delta, bd.qmin, bd.qmax)});
-        if (exact < best.loss) best = {c.delta, exact};
     }
     if (nearBest) {
         nearBest->clear();

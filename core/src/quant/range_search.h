@@ -24,7 +24,11 @@ struct StepChoice {
 /// The top reaches above max|x| because rounding of the top level can make that better.
 constexpr double kWindowLow = 0.05;
 constexpr double kWindowHigh = 1.5;
-constexpr int kWindowCells = 64;
+/// Branch and bound: kCoarseCells geometric cells, split kSplit-fold until a cell's ratio
+/// b/a is at most kFineCellRatio, then swept exactly.
+constexpr int kCoarseCells = 8;
+constexpr int kSplit = 4;
+constexpr double kFineCellRatio = 1.12;
 
 /// Exact minimizer of L over the window (symmetric grid b). Deterministic. When `nearBest` is
 /// given it also receives the best step of every other swept cell and grid point whose loss is

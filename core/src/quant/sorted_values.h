@@ -41,6 +41,7 @@ private:
     std::vector<float> m_v;
     std::vector<double> m_sx;   // size n+1
     std::vector<double> m_sxx;  // size n+1
+    std::vector<std::uint32_t> m_keys, m_tmp;  // radix sort buffers, reused
 };
 
 }  // namespace qs::quant

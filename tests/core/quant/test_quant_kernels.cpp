@@ -133,6 +133,9 @@ private Q_SLOTS:
     {
         const Matrix x = test::heavyTailed(1, 3000, 12);
         const SortedValues sv(x.values);
+        std::vector<float> sorted = x.values;
+        std::sort(sorted.begin(), sorted.end());
+        QVERIFY(sv.values() == sorted);  // the radix sort
         for (int bits : {2, 3, 4, 8})
             for (auto r : {IntRange::Restricted, IntRange::Full, IntRange::EasyQuantLiteral}) {
                 const IntBounds b = symmetricBounds(bits, r);
