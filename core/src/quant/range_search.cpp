@@ -108,9 +108,10 @@ StepChoice sweepCell(const SortedValues& v, IntBounds bd, Cell c, std::vector<Ev
     std::sort(events.begin(), events.end(), [](const Event& l, const Event& r) { return l.delta < r.delta; });
     StepChoice best{c.a, kInf};
     auto piece = [&](double lo, double hi) {
-        const double d = s2 > 0 ? std::clamp(s1 / s2, lo, hi) : lo;
+        const double free = s2 > 0 ? s1 / s2 : lo;
+        const double d = std::clamp(free, lo, hi);
         const double val = s2 * d * d - 2.0 * s1 * d + total;
-        if (pieces) pieces->push_back({d, val});
+        if (pieces && free > lo && free < hi) pieces->push_back({d, val});  // a well: interior minimum
         if (val < best.loss) best = {d, val};
     };
     double lo = c.a;
@@ -202,10 +203,13 @@ StepChoice exactRangeSearch(const SortedValues& v, IntBounds bd, std::vector<dou
         const double exact = v.loss(sc.delta, bd.qmin, bd.qmax);
         candidates.push_back({sc.delta, exact});
         if (exact < best.loss) best = {sc.delta, exact};
-        // Other wells of this cell that come close (by piece value).
-        for (const auto& p : pieces)
-            if (p.delta != sc.delta && p.loss <= sc.loss * (1 + kNearBestRel))
-                candidates.push_back({p.delta, v.loss(p.delta, bd.qmin, bd.qmax)});
+        // Other wells of this cell that come close: the few deepest interior minima.
+        const auto keep = std::min<std::size_t>(pieces.size(), kWellsPerCell);
+        std::partial_sort(pieces.begin(), pieces.begin() + static_cast<std::ptrdiff_t>(keep), pieces.end(),
+                          [](const StepChoice& x, const StepChoice& y) { return x.loss < y.loss || (x.loss == y.loss && x.delta < y.delta); });
+        for (std::size_t k = 0; k < keep; ++k)
+            if (pieces[k].delta != sc.delta && pieces[k].loss <= sc.loss * (1 + kNearBestRel))
+                candidates.push_back({pieces[k].delta, v.loss(pieces[k].delta, bd.qmin, bd.qmax)});
     }
     if (nearBest) {
         nearBest->clear();

@@ -35,6 +35,7 @@ constexpr double kFineCellRatio = 1.12;
 /// within kNearBestRel of the minimum: after fp16 rounding of the scale, a second well can win.
 StepChoice exactRangeSearch(const SortedValues& v, IntBounds b, std::vector<double>* nearBest = nullptr);
 constexpr double kNearBestRel = 1e-4;
+constexpr std::size_t kWellsPerCell = 3;
 /// Reference: evaluates the closed-form minimizer of every piece between consecutive
 /// breakpoints with the O(n) loss. O(n · breakpoints): tests only.
 StepChoice exactRangeSearchRef(std::span<const float> x, IntBounds b);
