@@ -56,9 +56,9 @@ private:
     std::uint64_t m_state;
 };
 
-constexpr double kNu = 8;                 // tails heavier than Gaussian, lighter than Laplace
-constexpr double kTUnit = 0.8660254037844386;  // sqrt((nu-2)/nu): Student-t(8) scaled to unit variance
-constexpr double kOutlierRate = 0.0008;   // planted outliers per element
+constexpr double kNu = 20;                // tails heavier than Gaussian, lighter than Laplace
+constexpr double kTUnit = 0.9486832980505138;  // sqrt((nu-2)/nu): Student-t(20) scaled to unit variance
+constexpr double kOutlierRate = 0.0004;   // planted outliers per element
 constexpr double kFeatureColumnShare = 1.0 / 256;  // input columns with 3x weights
 constexpr double kWideRowShare = 1.0 / 128;        // output channels with a 2x range
 
