@@ -1,6 +1,7 @@
 #include "quantscope/quant/report.h"
 
 #include "quantscope/error.h"
+#include "quantscope/io/atomic_file.h"
 #include "quantscope/quant/tensor_rules.h"
 #include "quantscope/version.h"
 
@@ -9,7 +10,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 
 namespace qs {
 
@@ -187,11 +187,11 @@ void writeReport(const std::filesystem::path& path, const ModelQuantResult& resu
     std::string ext = path.extension().string();
     std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     const std::string text = ext == ".csv" ? reportToCsv(result, source) : reportToJson(result, settings, source);
-    std::ofstream f(path, std::ios::binary | std::ios::trunc);
-    if (!f) throw IoError(path.string() + ": cannot open the report for writing");
-    f.write(text.data(), static_cast<std::streamsize>(text.size()));
-    f.close();
-    if (!f) throw IoError(path.string() + ": could not write the report (disk full?)");
+    // Whole or not at all, and never over the checkpoint it describes.
+    const std::filesystem::path inputs[] = {source.path()};
+    AtomicFile f(path, inputs);
+    f.write(text.data(), text.size());
+    f.commit();
 }
 
 }  // namespace qs

@@ -26,7 +26,8 @@ std::string reportToJson(const ModelQuantResult& result, const ModelQuantSetting
 /// CSV text: a header row, one row per tensor (catalog order), then a "TOTAL" row.
 std::string reportToCsv(const ModelQuantResult& result, const Checkpoint& source);
 
-/// Writes CSV when `path` ends in ".csv" (any case), JSON otherwise. Throws IoError.
+/// Writes CSV when `path` ends in ".csv" (any case), JSON otherwise, atomically (AtomicFile).
+/// Throws IoError, or InvalidArgument when `path` is the source checkpoint itself.
 void writeReport(const std::filesystem::path& path, const ModelQuantResult& result,
                  const ModelQuantSettings& settings, const Checkpoint& source);
 
