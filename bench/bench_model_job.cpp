@@ -1,0 +1,207 @@
+// Whole-model quantization, end to end: a TinyLlama-1.1B-shaped fp16 checkpoint (the demo
+// generator at dim 2048, hidden 5632, 22 blocks, vocab 32000) is written once to a scratch file,
+// then streamed tensor by tensor from disk (pread + fp16 decode, as a reader would) through
+// quantizeModel with easyquant-search at 1 and 2 threads, and with rtn as the baseline.
+// Prints seconds per billion parameters, peak resident memory (VmHWM, reset before each run),
+// the 1 -> 2 thread scaling and the easyquant/rtn time ratio.
+//
+// No safetensors writer/reader is on main yet, so the file is raw fp16 tensors back to back with
+// the catalog kept in memory; replace with a real safetensors file when one can be written.
+// QS_BENCH_MODEL=small runs a 4-block dim-512 model instead (a quick check).
+
+#include "quantscope/error.h"
+#include "quantscope/models/demo_model.h"
+#include "quantscope/quant/model_job.h"
+#include "quantscope/tensor/dtype.h"
+
+#include <benchmark/benchmark.h>
+#include <tbb/parallel_for.h>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <string>
+
+namespace {
+
+/// Reads tensors from the scratch file: positioned reads into a buffer, decoded in parallel.
+class ScratchCheckpoint final : public qs::Checkpoint {
+public:
+    ScratchCheckpoint(const std::filesystem::path& path, std::vector<qs::TensorInfo> infos) : Checkpoint(path)
+    {
+        m_tensors = std::move(infos);
+        std::uint64_t at = 0;
+        for (const auto& t : m_tensors) {
+            m_offsets.push_back(at);
+            at += t.byteSize;
+        }
+        m_fd = ::open(path.c_str(), O_RDONLY);
+        if (m_fd < 0) throw qs::IoError(path.string() + ": cannot open");
+    }
+    ~ScratchCheckpoint() override { ::close(m_fd); }
+    std::string_view format() const noexcept override { return "raw-f16"; }
+
+    std::vector<std::byte> readRaw(std::size_t i) const override
+    {
+        std::vector<std::byte> raw(m_tensors[i].byteSize);
+        std::size_t done = 0;
+        while (done < raw.size()) {
+            const auto n = ::pread(m_fd, raw.data() + done, raw.size() - done, static_cast<off_t>(m_offsets[i] + done));
+            if (n <= 0) throw qs::IoError(m_path.string() + ": short read");
+            done += static_cast<std::size_t>(n);
+        }
+        return raw;
+    }
+
+    qs::Matrix readMatrix(std::size_t i) const override
+    {
+        const auto raw = readRaw(i);
+        qs::Matrix m(m_tensors[i].rows(), m_tensors[i].cols());
+        constexpr std::size_t kChunk = 1 << 20;
+        const std::size_t n = m.values.size();
+        tbb::parallel_for(std::size_t{0}, (n + kChunk - 1) / kChunk, [&](std::size_t c) {
+            const std::size_t begin = c * kChunk, count = std::min(kChunk, n - begin);
+            qs::decodeToFloat(qs::DType::F16, raw.data() + 2 * begin, m.values.data() + begin, count);
+        });
+        return m;
+    }
+
+private:
+    std::vector<std::uint64_t> m_offsets;
+    int m_fd = -1;
+};
+
+struct Model {
+    std::filesystem::path file;
+    std::unique_ptr<ScratchCheckpoint> ckpt;
+    std::int64_t params = 0;
+    std::int64_t largest = 0;
+};
+
+Model& model()
+{
+    static Model m = [] {
+        qs::DemoModelConfig c;
+        const char* which = std::getenv("QS_BENCH_MODEL");
+        if (which && std::string(which) == "small") {
+            c.dim = 512, c.hiddenDim = 1376, c.layers = 4, c.heads = 8, c.kvHeads = 4, c.vocabSize = 4000;
+        } else {  // TinyLlama-1.1B
+            c.dim = 2048, c.hiddenDim = 5632, c.layers = 22, c.heads = 32, c.kvHeads = 4, c.vocabSize = 32000;
+        }
+        const auto demo = qs::makeDemoCheckpoint(c);
+        Model out;
+        out.file = std::filesystem::temp_directory_path() / ("qs_bench_model_" + std::to_string(::getpid()) + ".f16");
+        const auto t0 = std::chrono::steady_clock::now();
+        std::ofstream f(out.file, std::ios::binary);
+        for (std::size_t i = 0; i < demo->tensors().size(); ++i) {
+            const auto raw = demo->readRaw(i);
+            f.write(reinterpret_cast<const char*>(raw.data()), static_cast<std::streamsize>(raw.size()));
+            out.params += demo->tensors()[i].numel();
+            out.largest = std::max(out.largest, demo->tensors()[i].numel());
+        }
+        f.close();
+        if (!f) throw qs::IoError(out.file.string() + ": could not write the scratch model (disk full?)");
+        std::fprintf(stderr, "scratch model: %s, %.3f B parameters, %.2f GB fp16, written in %.1f s\n",
+                     out.file.c_str(), static_cast<double>(out.params) / 1e9, static_cast<double>(out.params) * 2 / 1e9,
+                     std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+        out.ckpt = std::make_unique<ScratchCheckpoint>(out.file, demo->tensors());
+        return out;
+    }();
+    return m;
+}
+
+void resetPeakMemory()
+{
+    std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to the current RSS (Linux >= 4.0)
+}
+
+double peakMiB()
+{
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
+    return 0;
+}
+
+struct Figures {
+    double seconds = 0;
+    double peak = 0;
+};
+std::map<std::string, Figures> g_figures;
+
+void runJob(benchmark::State& state, qs::QuantMethod method, const char* label)
+{
+    auto& m = model();
+    qs::ModelQuantSettings s;
+    s.defaults.method = method;
+    s.defaults.bits = 4;
+    s.defaults.granularity = qs::Granularity::PerChannel;
+    s.defaults.solver = qs::RangeSolver::Search;
+    s.threads = static_cast<int>(state.range(0));
+    qs::ModelQuantResult r;
+    for (auto _ : state) {
+        resetPeakMemory();
+        r = qs::quantizeModel(*m.ckpt, s);
+    }
+    const double billions = static_cast<double>(r.quantizedParams) / 1e9;
+    const double peak = peakMiB();
+    state.counters["s_per_B"] = r.seconds / billions;
+    state.counters["Mparam_per_s"] = static_cast<double>(r.quantizedParams) / r.seconds / 1e6;
+    state.counters["peak_MiB"] = peak;
+    state.counters["rel_err"] = r.totals.relErr;
+    state.counters["bpw"] = r.totals.bpw;
+    g_figures[std::string(label) + "/" + std::to_string(s.threads)] = {r.seconds, peak};
+}
+
+void BM_EasyQuantSearch(benchmark::State& state) { runJob(state, qs::QuantMethod::EasyQuant, "easyquant-search"); }
+void BM_Rtn(benchmark::State& state) { runJob(state, qs::QuantMethod::Rtn, "rtn"); }
+
+BENCHMARK(BM_Rtn)->Arg(2)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+BENCHMARK(BM_EasyQuantSearch)->Arg(1)->Arg(2)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+    int rc = 0;
+    try {
+        benchmark::RunSpecifiedBenchmarks();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_model_job: %s\n", e.what());
+        rc = 1;
+    }
+    auto& m = model();
+    const double quantizedB = [&] {
+        std::int64_t n = 0;
+        for (const auto& t : m.ckpt->tensors())
+            if (t.role == qs::TensorRole::Linear && t.name != "lm_head.weight") n += t.numel();
+        return static_cast<double>(n) / 1e9;
+    }();
+    const auto get = [](const std::string& k) { return g_figures.count(k) ? g_figures[k] : Figures{}; };
+    const auto e1 = get("easyquant-search/1"), e2 = get("easyquant-search/2"), r2 = get("rtn/2");
+    std::printf("\nwhole model: %.3f B parameters (%.3f B quantized: linear weights; embedding and head kept), "
+                "largest tensor %.0f MiB as fp32\n",
+                static_cast<double>(m.params) / 1e9, quantizedB, static_cast<double>(m.largest) * 4 / 1048576.0);
+    if (e1.seconds > 0 && e2.seconds > 0) {
+        std::printf("easyquant-search 4-bit per channel: %.2f s/B at 1 thread, %.2f s/B at 2 threads (target <= 2 s/B)\n",
+                    e1.seconds / quantizedB, e2.seconds / quantizedB);
+        std::printf("thread scaling 1 -> 2: %.2fx\n", e1.seconds / e2.seconds);
+        std::printf("peak memory (VmHWM): %.0f MiB at 1 thread, %.0f MiB at 2 threads\n", e1.peak, e2.peak);
+    }
+    if (r2.seconds > 0 && e2.seconds > 0)
+        std::printf("rtn baseline: %.2f s/B at 2 threads; easyquant-search / rtn time: %.2fx\n", r2.seconds / quantizedB,
+                    e2.seconds / r2.seconds);
+    std::error_code ec;
+    std::filesystem::remove(m.file, ec);
+    benchmark::Shutdown();
+    return rc;
+}
