@@ -7,7 +7,8 @@
 //
 // No safetensors writer/reader is on main yet, so the file is raw fp16 tensors back to back with
 // the catalog kept in memory; replace with a real safetensors file when one can be written.
-// QS_BENCH_MODEL=small runs a 4-block dim-512 model instead (a quick check).
+// QS_BENCH_MODEL=small runs a 4-block dim-512 model instead (a quick check); QS_BENCH_LAYERS=N
+// keeps the 1.1B layer shapes but only N blocks (for machines where 1.1B takes too long).
 
 #include "quantscope/error.h"
 #include "quantscope/models/demo_model.h"
@@ -94,6 +95,7 @@ Model& model()
         } else {  // TinyLlama-1.1B
             c.dim = 2048, c.hiddenDim = 5632, c.layers = 22, c.heads = 32, c.kvHeads = 4, c.vocabSize = 32000;
         }
+        if (const char* layers = std::getenv("QS_BENCH_LAYERS")) c.layers = std::max(1, std::atoi(layers));
         const auto demo = qs::makeDemoCheckpoint(c);
         Model out;
         out.file = std::filesystem::temp_directory_path() / ("qs_bench_model_" + std::to_string(::getpid()) + ".f16");

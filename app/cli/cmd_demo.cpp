@@ -20,6 +20,7 @@ struct DemoOptions {
     std::uint64_t seed = 42;
     int bits = 4;
     int threads = 0;
+    int layers = 4;
     bool perTensor = false;
 };
 
@@ -84,6 +85,7 @@ int runDemo(const DemoOptions& o)
 {
     DemoModelConfig config;
     config.seed = o.seed;
+    config.layers = o.layers;
     const auto ckpt = makeDemoCheckpoint(config);
     std::int64_t params = 0;
     for (const auto& t : ckpt->tensors()) params += t.numel();
@@ -130,6 +132,9 @@ Command addDemoCommand(CLI::App& parent)
     app->add_option("--bits,-b", opts->bits, "Bits per weight code (2-8)")->check(CLI::Range(2, 8))->capture_default_str();
     app->add_option("--threads,-j", opts->threads, "Worker threads (0 = all cores)")
         ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    app->add_option("--layers", opts->layers, "Transformer blocks in the generated model")
+        ->check(CLI::Range(1, 64))
         ->capture_default_str();
     app->add_flag("--tensors", opts->perTensor, "Also print every tensor's numbers for easyquant");
     return {app, [opts] { return runDemo(*opts); }};

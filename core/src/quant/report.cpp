@@ -22,21 +22,21 @@ json number(double v)
     return std::isfinite(v) ? json(v) : json(nullptr);
 }
 
-std::string_view schemeName(Scheme s) { return s == Scheme::Symmetric ? "sym" : "asym"; }
-std::string_view outlierStatsName(OutlierStats s) { return s == OutlierStats::WholeMatrix ? "matrix" : "channel"; }
+std::string_view schemeText(Scheme s) { return s == Scheme::Symmetric ? "sym" : "asym"; }
+std::string_view outlierStatsText(OutlierStats s) { return s == OutlierStats::WholeMatrix ? "matrix" : "channel"; }
 
 json settingsJson(const QuantSettings& q)
 {
     return {{"method", methodName(q.method)},
             {"bits", q.bits},
-            {"scheme", schemeName(q.scheme)},
+            {"scheme", schemeText(q.scheme)},
             {"int_range", intRangeName(q.intRange)},
             {"granularity", granularityName(q.granularity)},
             {"group_size", q.groupSize},
             {"clip_grid_points", q.clipGridPoints},
             {"clip_min", q.clipMin},
             {"sigma", q.sigma},
-            {"outlier_stats", outlierStatsName(q.outlierStats)},
+            {"outlier_stats", outlierStatsText(q.outlierStats)},
             {"solver", solverName(q.solver)},
             {"adam_lr", q.adamLr},
             {"adam_steps", q.adamSteps},
