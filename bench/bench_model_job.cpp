@@ -53,7 +53,8 @@ public:
         std::vector<std::byte> raw(m_tensors[i].byteSize);
         std::size_t done = 0;
         while (done < raw.size()) {
-            const auto n = ::pread(m_fd, raw.data() + done, raw.size() - done, static_cast<off_t>(m_offsets[i] + done));
+            const auto n =
+                ::pread(m_fd, raw.data() + done, raw.size() - done, static_cast<off_t>(m_offsets[i] + done));
             if (n <= 0) throw qs::IoError(m_path.string() + ": short read");
             done += static_cast<std::size_t>(n);
         }
@@ -98,7 +99,8 @@ Model& model()
         if (const char* layers = std::getenv("QS_BENCH_LAYERS")) c.layers = std::max(1, std::atoi(layers));
         const auto demo = qs::makeDemoCheckpoint(c);
         Model out;
-        out.file = std::filesystem::temp_directory_path() / ("qs_bench_model_" + std::to_string(::getpid()) + ".f16");
+        out.file = std::filesystem::temp_directory_path() /
+                   ("qs_bench_model_" + std::to_string(::getpid()) + ".f16");
         const auto t0 = std::chrono::steady_clock::now();
         std::ofstream f(out.file, std::ios::binary);
         for (std::size_t i = 0; i < demo->tensors().size(); ++i) {
@@ -110,7 +112,8 @@ Model& model()
         f.close();
         if (!f) throw qs::IoError(out.file.string() + ": could not write the scratch model (disk full?)");
         std::fprintf(stderr, "scratch model: %s, %.3f B parameters, %.2f GB fp16, written in %.1f s\n",
-                     out.file.c_str(), static_cast<double>(out.params) / 1e9, static_cast<double>(out.params) * 2 / 1e9,
+                     out.file.c_str(), static_cast<double>(out.params) / 1e9,
+                     static_cast<double>(out.params) * 2 / 1e9,
                      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
         out.ckpt = std::make_unique<ScratchCheckpoint>(out.file, demo->tensors());
         return out;
@@ -162,8 +165,14 @@ void runJob(benchmark::State& state, qs::QuantMethod method, const char* label)
     g_figures[std::string(label) + "/" + std::to_string(s.threads)] = {r.seconds, peak};
 }
 
-void BM_EasyQuantSearch(benchmark::State& state) { runJob(state, qs::QuantMethod::EasyQuant, "easyquant-search"); }
-void BM_Rtn(benchmark::State& state) { runJob(state, qs::QuantMethod::Rtn, "rtn"); }
+void BM_EasyQuantSearch(benchmark::State& state)
+{
+    runJob(state, qs::QuantMethod::EasyQuant, "easyquant-search");
+}
+void BM_Rtn(benchmark::State& state)
+{
+    runJob(state, qs::QuantMethod::Rtn, "rtn");
+}
 
 BENCHMARK(BM_Rtn)->Arg(2)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
 BENCHMARK(BM_EasyQuantSearch)->Arg(1)->Arg(2)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
@@ -190,18 +199,21 @@ int main(int argc, char** argv)
     }();
     const auto get = [](const std::string& k) { return g_figures.count(k) ? g_figures[k] : Figures{}; };
     const auto e1 = get("easyquant-search/1"), e2 = get("easyquant-search/2"), r2 = get("rtn/2");
-    std::printf("\nwhole model: %.3f B parameters (%.3f B quantized: linear weights; embedding and head kept), "
-                "largest tensor %.0f MiB as fp32\n",
-                static_cast<double>(m.params) / 1e9, quantizedB, static_cast<double>(m.largest) * 4 / 1048576.0);
+    std::printf(
+        "\nwhole model: %.3f B parameters (%.3f B quantized: linear weights; embedding and head kept), "
+        "largest tensor %.0f MiB as fp32\n",
+        static_cast<double>(m.params) / 1e9, quantizedB, static_cast<double>(m.largest) * 4 / 1048576.0);
     if (e1.seconds > 0 && e2.seconds > 0) {
-        std::printf("easyquant-search 4-bit per channel: %.2f s/B at 1 thread, %.2f s/B at 2 threads (target <= 2 s/B)\n",
-                    e1.seconds / quantizedB, e2.seconds / quantizedB);
+        std::printf(
+            "easyquant-search 4-bit per channel: %.2f s/B at 1 thread, %.2f s/B at 2 threads (target <= 2 "
+            "s/B)\n",
+            e1.seconds / quantizedB, e2.seconds / quantizedB);
         std::printf("thread scaling 1 -> 2: %.2fx\n", e1.seconds / e2.seconds);
         std::printf("peak memory (VmHWM): %.0f MiB at 1 thread, %.0f MiB at 2 threads\n", e1.peak, e2.peak);
     }
     if (r2.seconds > 0 && e2.seconds > 0)
-        std::printf("rtn baseline: %.2f s/B at 2 threads; easyquant-search / rtn time: %.2fx\n", r2.seconds / quantizedB,
-                    e2.seconds / r2.seconds);
+        std::printf("rtn baseline: %.2f s/B at 2 threads; easyquant-search / rtn time: %.2fx\n",
+                    r2.seconds / quantizedB, e2.seconds / r2.seconds);
     std::error_code ec;
     std::filesystem::remove(m.file, ec);
     benchmark::Shutdown();

@@ -52,11 +52,15 @@ ModelQuantSettings toSettings(const QuantizeOptions& o)
     q.method = *methodFromName(o.method);
     q.bits = o.bits;
     q.scheme = o.scheme == "asym" ? Scheme::Asymmetric : Scheme::Symmetric;
-    q.intRange = pick<IntRange>({{"restricted", IntRange::Restricted}, {"full", IntRange::Full},
-                                 {"easyquant", IntRange::EasyQuantLiteral}}, o.intRange);
+    q.intRange = pick<IntRange>({{"restricted", IntRange::Restricted},
+                                 {"full", IntRange::Full},
+                                 {"easyquant", IntRange::EasyQuantLiteral}},
+                                o.intRange);
     const std::string gran = o.granularity.empty() ? (o.group > 0 ? "group" : "channel") : o.granularity;
-    q.granularity = pick<Granularity>({{"tensor", Granularity::PerTensor}, {"channel", Granularity::PerChannel},
-                                       {"group", Granularity::PerGroup}}, gran);
+    q.granularity = pick<Granularity>({{"tensor", Granularity::PerTensor},
+                                       {"channel", Granularity::PerChannel},
+                                       {"group", Granularity::PerGroup}},
+                                      gran);
     if (o.group > 0) q.groupSize = o.group;
     q.sigma = o.sigma;
     q.outlierStats = o.outlierStats == "channel" ? OutlierStats::PerChannel : OutlierStats::WholeMatrix;
@@ -75,9 +79,10 @@ int runQuantize(const QuantizeOptions& o)
 {
     const ModelQuantSettings settings = toSettings(o);  // bad settings fail before the file is read
     if (!o.out.empty())
-        throw UnsupportedError("--out " + o.out +
-                               ": export not available yet (exporters are a separate issue); use --report for the "
-                               "per-tensor report");
+        throw UnsupportedError(
+            "--out " + o.out +
+            ": export not available yet (exporters are a separate issue); use --report for the "
+            "per-tensor report");
     const auto ckpt = openCheckpoint(o.file);
     std::cerr << "quantizing " << o.file << " (" << ckpt->format() << ", " << ckpt->tensors().size()
               << " tensors) with " << o.method << ", " << o.bits << " bits\n";
@@ -105,9 +110,11 @@ int runQuantize(const QuantizeOptions& o)
 Command addQuantizeCommand(CLI::App& parent)
 {
     auto opts = std::make_shared<QuantizeOptions>();
-    auto* app = parent.add_subcommand("quantize", "Quantize every linear/conv weight of a checkpoint and report the error");
+    auto* app = parent.add_subcommand(
+        "quantize", "Quantize every linear/conv weight of a checkpoint and report the error");
     app->footer(
-        "Defaults: linear and conv weights are quantized; norms, biases and 1-D tensors never; embeddings and the\n"
+        "Defaults: linear and conv weights are quantized; norms, biases and 1-D tensors never; embeddings "
+        "and the\n"
         "output head only with --quantize-embeddings / --quantize-head.\n"
         "--tensor-type REGEX=ITEM[,ITEM...] overrides tensors whose name matches REGEX (later rules win).\n"
         "  ITEM: skip | rtn | rtn-mse | easyquant | K (bits) | bits=K | group=G | sigma=N\n"
@@ -117,10 +124,13 @@ Command addQuantizeCommand(CLI::App& parent)
     app->add_option("--method,-m", opts->method, "Quantization method")
         ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant"}))
         ->capture_default_str();
-    app->add_option("--bits,-b", opts->bits, "Bits per weight code (2-8)")->check(CLI::Range(2, 8))->capture_default_str();
+    app->add_option("--bits,-b", opts->bits, "Bits per weight code (2-8)")
+        ->check(CLI::Range(2, 8))
+        ->capture_default_str();
     app->add_option("--group,-g", opts->group, "Group size (columns per scale); implies --granularity group")
         ->check(CLI::PositiveNumber);
-    app->add_option("--granularity", opts->granularity, "One scale per tensor, output channel or group [channel]")
+    app->add_option("--granularity", opts->granularity,
+                    "One scale per tensor, output channel or group [channel]")
         ->check(CLI::IsMember({"tensor", "channel", "group"}));
     app->add_option("--scheme", opts->scheme, "Symmetric or asymmetric (zero point)")
         ->check(CLI::IsMember({"sym", "asym"}))
@@ -130,24 +140,34 @@ Command addQuantizeCommand(CLI::App& parent)
                     "easyquant (the paper's [-(2^(k-1)-1), 2^(k-1)])")
         ->check(CLI::IsMember({"restricted", "full", "easyquant"}))
         ->capture_default_str();
-    app->add_option("--sigma,-n", opts->sigma, "EasyQuant outlier threshold n: |w - mean| >= n*std (<= 0: none)")
+    app->add_option("--sigma,-n", opts->sigma,
+                    "EasyQuant outlier threshold n: |w - mean| >= n*std (<= 0: none)")
         ->capture_default_str();
-    app->add_option("--outlier-stats", opts->outlierStats, "Mean/std for outliers over the whole matrix or per channel")
+    app->add_option("--outlier-stats", opts->outlierStats,
+                    "Mean/std for outliers over the whole matrix or per channel")
         ->check(CLI::IsMember({"matrix", "channel"}))
         ->capture_default_str();
     app->add_option("--solver", opts->solver, "EasyQuant range solver: exact search or the paper's Adam")
         ->check(CLI::IsMember({"search", "adam"}))
         ->capture_default_str();
-    app->add_option("--adam-lr", opts->adamLr, "Adam learning rate")->check(CLI::PositiveNumber)->capture_default_str();
-    app->add_option("--adam-steps", opts->adamSteps, "Adam steps")->check(CLI::Range(1, 1000000))->capture_default_str();
-    app->add_option("--threads,-j", opts->threads, "Worker threads (0 = all cores); results are identical at any count")
+    app->add_option("--adam-lr", opts->adamLr, "Adam learning rate")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app->add_option("--adam-steps", opts->adamSteps, "Adam steps")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    app->add_option("--threads,-j", opts->threads,
+                    "Worker threads (0 = all cores); results are identical at any count")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
-    app->add_option("--tensor-type", opts->tensorTypes, "Per-tensor override REGEX=ITEM[,ITEM...] (repeatable)")
+    app->add_option("--tensor-type", opts->tensorTypes,
+                    "Per-tensor override REGEX=ITEM[,ITEM...] (repeatable)")
         ->allow_extra_args(false);
     app->add_flag("--quantize-embeddings", opts->embeddings, "Also quantize embedding tables");
-    app->add_flag("--quantize-head", opts->head, "Also quantize the output head (lm_head / output.weight / classifier)");
-    app->add_option("--report,-r", opts->report, "Write the per-tensor report (JSON, or CSV when the name ends in .csv)");
+    app->add_flag("--quantize-head", opts->head,
+                  "Also quantize the output head (lm_head / output.weight / classifier)");
+    app->add_option("--report,-r", opts->report,
+                    "Write the per-tensor report (JSON, or CSV when the name ends in .csv)");
     app->add_option("--out,-o", opts->out, "Export the quantized model (not available yet)");
     return {app, [opts] { return runQuantize(*opts); }};
 }

@@ -17,8 +17,8 @@ ProgressFn terminalProgress(std::string label)
 {
     if (!isatty(STDERR_FILENO)) return {};
     return [label = std::move(label)](double fraction, std::string_view stage) {
-        std::fprintf(stderr, "\r\033[K[%3d%%] %s: %.*s", static_cast<int>(fraction * 100.0 + 0.5), label.c_str(),
-                     static_cast<int>(stage.size()), stage.data());
+        std::fprintf(stderr, "\r\033[K[%3d%%] %s: %.*s", static_cast<int>(fraction * 100.0 + 0.5),
+                     label.c_str(), static_cast<int>(stage.size()), stage.data());
         std::fflush(stderr);
         g_progressDrawn = true;
         return true;
@@ -54,7 +54,8 @@ void printTensorTable(std::ostream& out, const ModelQuantResult& result, const C
         const auto rule = t.reason.find("; rule");
         rows.push_back({t.name, fmtShape(shape), std::string(methodName(t.settings.method)),
                         std::to_string(t.settings.bits), fmtPercent(m.outlierFrac), fmtNum(m.relErr),
-                        fmtNum(m.sqnrDb), fmtNum(m.bpw), rule == std::string::npos ? "" : t.reason.substr(rule + 2)});
+                        fmtNum(m.sqnrDb), fmtNum(m.bpw),
+                        rule == std::string::npos ? "" : t.reason.substr(rule + 2)});
     }
     printTable(out, rows, {3, 4, 5, 6, 7});
 }
@@ -66,12 +67,14 @@ void printTotals(std::ostream& out, const ModelQuantResult& result)
     for (const auto& x : result.tensors) quantized += x.quantized ? 1 : 0;
     out << "quantized " << quantized << " of " << result.tensors.size() << " tensors, "
         << fmtCount(result.quantizedParams) << " of " << fmtCount(result.totalParams) << " parameters ("
-        << fmtPercent(result.totalParams ? static_cast<double>(result.quantizedParams) / static_cast<double>(result.totalParams) : 0.0)
+        << fmtPercent(result.totalParams ? static_cast<double>(result.quantizedParams) /
+                                               static_cast<double>(result.totalParams)
+                                         : 0.0)
         << ") in " << fmtNum(result.seconds, 3) << " s\n";
     out << "totals over quantized tensors (element-weighted): rel_err " << fmtNum(t.relErr) << ", sqnr_db "
-        << fmtNum(t.sqnrDb) << ", mse " << fmtNum(t.mse) << ", max_abs_err " << fmtNum(t.maxAbsErr) << ", cosine "
-        << fmtNum(t.cosine, 6) << ", outliers " << fmtCount(t.outliers) << " (" << fmtPercent(t.outlierFrac)
-        << "), bpw " << fmtNum(t.bpw) << '\n';
+        << fmtNum(t.sqnrDb) << ", mse " << fmtNum(t.mse) << ", max_abs_err " << fmtNum(t.maxAbsErr)
+        << ", cosine " << fmtNum(t.cosine, 6) << ", outliers " << fmtCount(t.outliers) << " ("
+        << fmtPercent(t.outlierFrac) << "), bpw " << fmtNum(t.bpw) << '\n';
 }
 
 }  // namespace qs::cli

@@ -30,13 +30,15 @@ Run cli(const QStringList& args, int timeoutMs = 120000)
         p.kill();
         p.waitForFinished();
     }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
 }
 
 QString describe(const Run& r)
 {
-    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3").arg(r.code).arg(r.out.left(2000), r.err.left(2000));
+    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
+        .arg(r.code)
+        .arg(r.out.left(2000), r.err.left(2000));
 }
 
 }  // namespace
@@ -50,7 +52,8 @@ private Q_SLOTS:
         const auto top = cli({"--help"});
         QVERIFY2(top.code == 0, qPrintable(describe(top)));
         // CLI11 lists the subcommands under "SUBCOMMANDS:" / "Subcommands:", one per line.
-        const auto at = top.out.indexOf(QRegularExpression("subcommands:", QRegularExpression::CaseInsensitiveOption));
+        const auto at =
+            top.out.indexOf(QRegularExpression("subcommands:", QRegularExpression::CaseInsensitiveOption));
         QVERIFY2(at >= 0, qPrintable(top.out));
         QStringList names;
         for (const auto& line : top.out.mid(at).split('\n').mid(1)) {
@@ -63,9 +66,9 @@ private Q_SLOTS:
             QVERIFY2(r.code == 0 && r.out.contains(n), qPrintable(n + ": " + describe(r)));
         }
         const auto q = cli({"quantize", "--help"});
-        for (const char* opt : {"--method", "--bits", "--group", "--sigma", "--solver", "--granularity", "--scheme",
-                                "--int-range", "--threads", "--tensor-type", "--quantize-embeddings",
-                                "--quantize-head", "--report", "--out"})
+        for (const char* opt : {"--method", "--bits", "--group", "--sigma", "--solver", "--granularity",
+                                "--scheme", "--int-range", "--threads", "--tensor-type",
+                                "--quantize-embeddings", "--quantize-head", "--report", "--out"})
             QVERIFY2(q.out.contains(opt), opt);
     }
 
@@ -91,10 +94,11 @@ private Q_SLOTS:
         QTemporaryDir dir;
         const auto json = dir.filePath("report.json");
         const auto csv = dir.filePath("report.csv");
-        auto r = cli({"quantize", QString::fromStdString(path.string()), "--method", "rtn-mse", "--bits", "4", "--threads",
-                      "2", "--tensor-type", "w2=8", "--report", json});
+        auto r = cli({"quantize", QString::fromStdString(path.string()), "--method", "rtn-mse", "--bits", "4",
+                      "--threads", "2", "--tensor-type", "w2=8", "--report", json});
         QVERIFY2(r.code == 0, qPrintable(describe(r)));
-        QVERIFY2(r.out.contains("layers.4.feed_forward.w2.weight") && r.out.contains("rel_err") && r.out.contains("totals"),
+        QVERIFY2(r.out.contains("layers.4.feed_forward.w2.weight") && r.out.contains("rel_err") &&
+                     r.out.contains("totals"),
                  qPrintable(r.out));
         QFile f(json);
         QVERIFY(f.open(QIODevice::ReadOnly));
@@ -107,8 +111,10 @@ private Q_SLOTS:
         QCOMPARE(tensors.size(), qsizetype(47));
         for (const auto& v : tensors) {
             const auto t = v.toObject();
-            QVERIFY(t.contains("name") && t.contains("shape") && t.contains("quantized") && t.contains("reason"));
-            for (const char* m : {"mse", "rel_err", "sqnr_db", "max_abs_err", "cosine", "outlier_frac", "bpw"})
+            QVERIFY(t.contains("name") && t.contains("shape") && t.contains("quantized") &&
+                    t.contains("reason"));
+            for (const char* m :
+                 {"mse", "rel_err", "sqnr_db", "max_abs_err", "cosine", "outlier_frac", "bpw"})
                 QVERIFY2(t.contains(m), m);
             if (t["name"].toString().endsWith("w2.weight")) QCOMPARE(t["bits"].toInt(), 8);
         }
@@ -136,14 +142,16 @@ private Q_SLOTS:
         const auto r = cli({"quantize", bad, "--method", "rtn"});
         QVERIFY2(r.code == 1 && r.err.contains("truncated_stories.bin"), qPrintable(describe(r)));
         const auto missing = cli({"quantize", dir.filePath("nothing_here.bin")});
-        QVERIFY2(missing.code == 1 && missing.err.contains("nothing_here.bin"), qPrintable(describe(missing)));
+        QVERIFY2(missing.code == 1 && missing.err.contains("nothing_here.bin"),
+                 qPrintable(describe(missing)));
     }
 
     void exportIsNotAvailableYet()
     {
         QS_REQUIRE_DATA(path, "llm/stories260K.bin");
         QTemporaryDir dir;
-        const auto r = cli({"quantize", QString::fromStdString(path.string()), "--out", dir.filePath("q.safetensors")});
+        const auto r =
+            cli({"quantize", QString::fromStdString(path.string()), "--out", dir.filePath("q.safetensors")});
         QVERIFY2(r.code == 1 && r.err.contains("export not available yet"), qPrintable(describe(r)));
         QVERIFY(!QFile::exists(dir.filePath("q.safetensors")));
     }
@@ -156,7 +164,9 @@ private Q_SLOTS:
             QVERIFY2(r.out.contains(s), s);
         // Same seed, same numbers (the time column aside).
         const auto again = cli({"demo", "--layers", "1", "--threads", "1"});
-        const auto strip = [](QString s) { return s.remove(QRegularExpression("[0-9.]+ s\\b")).remove(QRegularExpression("\\s+")); };
+        const auto strip = [](QString s) {
+            return s.remove(QRegularExpression("[0-9.]+ s\\b")).remove(QRegularExpression("\\s+"));
+        };
         QCOMPARE(strip(again.out), strip(r.out));
     }
 };

@@ -26,7 +26,8 @@ class Rng {
 public:
     /// One independent stream per (seed, tensor, row): rows can be generated in any order.
     Rng(std::uint64_t seed, std::uint64_t tensor, std::uint64_t row)
-        : m_state(mix64(seed ^ mix64((tensor + 1) * 0x9e3779b97f4a7c15ULL) ^ mix64((row + 1) * 0xc2b2ae3d27d4eb4fULL)))
+        : m_state(mix64(seed ^ mix64((tensor + 1) * 0x9e3779b97f4a7c15ULL) ^
+                        mix64((row + 1) * 0xc2b2ae3d27d4eb4fULL)))
     {
     }
     std::uint64_t next()
@@ -56,9 +57,9 @@ private:
     std::uint64_t m_state;
 };
 
-constexpr double kNu = 20;                // tails heavier than Gaussian, lighter than Laplace
-constexpr double kTUnit = 0.9486832980505138;  // sqrt((nu-2)/nu): Student-t(20) scaled to unit variance
-constexpr double kOutlierRate = 0.0004;   // planted outliers per element
+constexpr double kNu = 20;                         // tails heavier than Gaussian, lighter than Laplace
+constexpr double kTUnit = 0.9486832980505138;      // sqrt((nu-2)/nu): Student-t(20) scaled to unit variance
+constexpr double kOutlierRate = 0.0004;            // planted outliers per element
 constexpr double kFeatureColumnShare = 1.0 / 256;  // input columns with 3x weights
 constexpr double kWideRowShare = 1.0 / 128;        // output channels with a 2x range
 
@@ -76,7 +77,8 @@ float toHalfPrecision(double v)
 
 class DemoCheckpoint final : public Checkpoint {
 public:
-    explicit DemoCheckpoint(const DemoModelConfig& c) : Checkpoint("demo:seed=" + std::to_string(c.seed)), m_config(c)
+    explicit DemoCheckpoint(const DemoModelConfig& c)
+        : Checkpoint("demo:seed=" + std::to_string(c.seed)), m_config(c)
     {
         buildCatalog();
     }
@@ -85,7 +87,8 @@ public:
 
     Matrix readMatrix(std::size_t index) const override
     {
-        if (index >= m_tensors.size()) throw InvalidArgument("demo checkpoint: no tensor #" + std::to_string(index));
+        if (index >= m_tensors.size())
+            throw InvalidArgument("demo checkpoint: no tensor #" + std::to_string(index));
         const auto& info = m_tensors[index];
         Matrix m(info.rows(), info.cols());
         if (m_specs[index].kind == Kind::Norm)
@@ -101,7 +104,7 @@ public:
         std::vector<std::byte> raw(m.values.size() * 2);
         for (std::size_t i = 0; i < m.values.size(); ++i) {
             const std::uint16_t h = floatToHalf(m.values[i]);  // exact: values are already F16
-            std::memcpy(raw.data() + 2 * i, &h, 2);           // little-endian hosts only, like the readers
+            std::memcpy(raw.data() + 2 * i, &h, 2);            // little-endian hosts only, like the readers
         }
         return raw;
     }
@@ -141,10 +144,14 @@ private:
         add("model.norm.weight", {dim}, TensorRole::Norm, {Kind::Norm, 1.0});
         add("lm_head.weight", {vocab, dim}, TensorRole::Linear, {Kind::Linear, 1.0});
 
-        m_metadata = {{"architecture", "llama"},          {"generator", "QuantScope demo model"},
-                      {"seed", std::to_string(c.seed)},   {"dim", std::to_string(c.dim)},
-                      {"hidden_dim", std::to_string(c.hiddenDim)}, {"n_layers", std::to_string(c.layers)},
-                      {"n_heads", std::to_string(c.heads)}, {"n_kv_heads", std::to_string(c.kvHeads)},
+        m_metadata = {{"architecture", "llama"},
+                      {"generator", "QuantScope demo model"},
+                      {"seed", std::to_string(c.seed)},
+                      {"dim", std::to_string(c.dim)},
+                      {"hidden_dim", std::to_string(c.hiddenDim)},
+                      {"n_layers", std::to_string(c.layers)},
+                      {"n_heads", std::to_string(c.heads)},
+                      {"n_kv_heads", std::to_string(c.kvHeads)},
                       {"vocab_size", std::to_string(c.vocabSize)}};
     }
 
@@ -157,21 +164,25 @@ private:
     void fillWeights(std::size_t index, Matrix& m) const
     {
         const auto& spec = m_specs[index];
-        const double sigma = spec.kind == Kind::Linear ? spec.gain / std::sqrt(static_cast<double>(m.cols)) : spec.gain;
+        const double sigma =
+            spec.kind == Kind::Linear ? spec.gain / std::sqrt(static_cast<double>(m.cols)) : spec.gain;
         // Tensor-wide structure from its own stream (row index = max): which columns carry
         // outlier features and which output channels are wide.
         Rng structure(m_config.seed, index, ~std::uint64_t{0});
         std::vector<float> columnScale(static_cast<std::size_t>(m.cols), 1.0f);
-        const auto features = std::max<std::int64_t>(1, static_cast<std::int64_t>(m.cols * kFeatureColumnShare));
+        const auto features =
+            std::max<std::int64_t>(1, static_cast<std::int64_t>(m.cols * kFeatureColumnShare));
         for (std::int64_t i = 0; i < features; ++i)
             columnScale[structure.next() % static_cast<std::uint64_t>(m.cols)] = 3.0f;
         std::vector<float> rowScale(static_cast<std::size_t>(m.rows), 1.0f);
         const auto wide = std::max<std::int64_t>(1, static_cast<std::int64_t>(m.rows * kWideRowShare));
-        for (std::int64_t i = 0; i < wide; ++i) rowScale[structure.next() % static_cast<std::uint64_t>(m.rows)] = 2.0f;
+        for (std::int64_t i = 0; i < wide; ++i)
+            rowScale[structure.next() % static_cast<std::uint64_t>(m.rows)] = 2.0f;
 
         tbb::parallel_for(std::int64_t{0}, m.rows, [&](std::int64_t r) {
             Rng rng(m_config.seed, index, static_cast<std::uint64_t>(r));
-            const double rowStd = sigma * rowScale[static_cast<std::size_t>(r)] * std::exp(0.15 * rng.normal());
+            const double rowStd =
+                sigma * rowScale[static_cast<std::size_t>(r)] * std::exp(0.15 * rng.normal());
             auto row = m.row(r);
             for (std::int64_t c = 0; c < m.cols; ++c) {
                 double v = rng.studentT(kNu) * kTUnit * rowStd * columnScale[static_cast<std::size_t>(c)];
@@ -193,8 +204,8 @@ void checkConfig(const DemoModelConfig& c)
     constexpr int kMax = 1 << 20;
     const auto check = [](int v, int hi, const char* name) {
         if (v <= 0 || v > hi)
-            throw InvalidArgument(std::string("demo model: ") + name + " must be in 1.." + std::to_string(hi) +
-                                  ", not " + std::to_string(v));
+            throw InvalidArgument(std::string("demo model: ") + name + " must be in 1.." +
+                                  std::to_string(hi) + ", not " + std::to_string(v));
     };
     check(c.dim, kMax, "dim");
     check(c.hiddenDim, kMax, "hidden_dim");
@@ -205,7 +216,8 @@ void checkConfig(const DemoModelConfig& c)
     if (c.dim % c.heads != 0) throw InvalidArgument("demo model: dim must be a multiple of heads");
     if (c.heads % c.kvHeads != 0) throw InvalidArgument("demo model: heads must be a multiple of kv_heads");
     const auto largest = std::max<std::int64_t>(c.hiddenDim, c.vocabSize) * c.dim;
-    if (largest > (std::int64_t{1} << 31)) throw InvalidArgument("demo model: a tensor would exceed 2^31 elements");
+    if (largest > (std::int64_t{1} << 31))
+        throw InvalidArgument("demo model: a tensor would exceed 2^31 elements");
 }
 
 }  // namespace

@@ -55,23 +55,24 @@ ErrorSums errorSums(const Matrix& w, const Matrix& deq)
     const std::size_t n = w.values.size();
     const std::size_t blocks = (n + kBlock - 1) / kBlock;
     std::vector<ErrorSums> partial(blocks);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks), [&](const tbb::blocked_range<std::size_t>& br) {
-        for (std::size_t b = br.begin(); b != br.end(); ++b) {
-            ErrorSums s;
-            const std::size_t end = std::min(n, (b + 1) * kBlock);
-            for (std::size_t i = b * kBlock; i < end; ++i) {
-                const double x = w.values[i];
-                const double y = deq.values[i];
-                const double e = y - x;
-                s.w2 += x * x;
-                s.e2 += e * e;
-                s.wq += x * y;
-                s.q2 += y * y;
-                s.maxAbs = std::max(s.maxAbs, std::fabs(e));
-            }
-            partial[b] = s;
-        }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks),
+                      [&](const tbb::blocked_range<std::size_t>& br) {
+                          for (std::size_t b = br.begin(); b != br.end(); ++b) {
+                              ErrorSums s;
+                              const std::size_t end = std::min(n, (b + 1) * kBlock);
+                              for (std::size_t i = b * kBlock; i < end; ++i) {
+                                  const double x = w.values[i];
+                                  const double y = deq.values[i];
+                                  const double e = y - x;
+                                  s.w2 += x * x;
+                                  s.e2 += e * e;
+                                  s.wq += x * y;
+                                  s.q2 += y * y;
+                                  s.maxAbs = std::max(s.maxAbs, std::fabs(e));
+                              }
+                              partial[b] = s;
+                          }
+                      });
     ErrorSums total;
     for (const auto& p : partial) total.add(p);
     return total;
@@ -100,7 +101,10 @@ TensorMetrics totalsFrom(const ErrorSums& s, std::int64_t elements, std::int64_t
 /// (quantized tensors + 1/kStep) calls.
 class ProgressRelay {
 public:
-    ProgressRelay(const ProgressFn& fn, std::int64_t total) : m_fn(fn), m_total(static_cast<double>(std::max<std::int64_t>(total, 1))) {}
+    ProgressRelay(const ProgressFn& fn, std::int64_t total)
+        : m_fn(fn), m_total(static_cast<double>(std::max<std::int64_t>(total, 1)))
+    {
+    }
 
     /// At the start of a tensor. Throws Cancelled when the callback says stop.
     void beginTensor(std::int64_t doneBefore, std::int64_t elements, std::string_view name)
@@ -112,7 +116,10 @@ public:
     }
 
     /// The callback handed to quantizeMatrix for the current tensor.
-    bool inner(double fraction) { return call((m_done + std::clamp(fraction, 0.0, 1.0) * m_elements) / m_total, false); }
+    bool inner(double fraction)
+    {
+        return call((m_done + std::clamp(fraction, 0.0, 1.0) * m_elements) / m_total, false);
+    }
 
     void finish()
     {
@@ -146,8 +153,8 @@ struct Accumulator {
     double bitSum = 0;  ///< Σ bpw · elements
 };
 
-void quantizeOne(const Checkpoint& ckpt, TensorOutcome& out, ProgressRelay& relay, const QuantizedTensorSink& sink,
-                 Accumulator& acc)
+void quantizeOne(const Checkpoint& ckpt, TensorOutcome& out, ProgressRelay& relay,
+                 const QuantizedTensorSink& sink, Accumulator& acc)
 {
     const auto t0 = Clock::now();
     Matrix w = ckpt.readMatrix(out.index);
@@ -160,7 +167,8 @@ void quantizeOne(const Checkpoint& ckpt, TensorOutcome& out, ProgressRelay& rela
         acc.sums.add(errorSums(w, deq));
     }  // the dequantized copy is dropped before the sink runs
     out.metrics.outliers = static_cast<std::int64_t>(q.outlierIndex.size());
-    out.metrics.outlierFrac = w.size() ? static_cast<double>(out.metrics.outliers) / static_cast<double>(w.size()) : 0.0;
+    out.metrics.outlierFrac =
+        w.size() ? static_cast<double>(out.metrics.outliers) / static_cast<double>(w.size()) : 0.0;
     out.metrics.bpw = q.bitsPerWeight();
     acc.elements += w.size();
     acc.outliers += out.metrics.outliers;
@@ -171,10 +179,11 @@ void quantizeOne(const Checkpoint& ckpt, TensorOutcome& out, ProgressRelay& rela
 
 }  // namespace
 
-ModelQuantResult quantizeModel(const Checkpoint& ckpt, const ModelQuantSettings& s, const ProgressFn& progress,
-                               const QuantizedTensorSink& sink)
+ModelQuantResult quantizeModel(const Checkpoint& ckpt, const ModelQuantSettings& s,
+                               const ProgressFn& progress, const QuantizedTensorSink& sink)
 {
-    if (s.threads < 0) throw InvalidArgument("threads must be >= 0 (0 = all cores), not " + std::to_string(s.threads));
+    if (s.threads < 0)
+        throw InvalidArgument("threads must be >= 0 (0 = all cores), not " + std::to_string(s.threads));
     validate(s.defaults);
     const auto t0 = Clock::now();
 

@@ -22,8 +22,14 @@ json number(double v)
     return std::isfinite(v) ? json(v) : json(nullptr);
 }
 
-std::string_view schemeText(Scheme s) { return s == Scheme::Symmetric ? "sym" : "asym"; }
-std::string_view outlierStatsText(OutlierStats s) { return s == OutlierStats::WholeMatrix ? "matrix" : "channel"; }
+std::string_view schemeText(Scheme s)
+{
+    return s == Scheme::Symmetric ? "sym" : "asym";
+}
+std::string_view outlierStatsText(OutlierStats s)
+{
+    return s == OutlierStats::WholeMatrix ? "matrix" : "channel";
+}
 
 json settingsJson(const QuantSettings& q)
 {
@@ -74,7 +80,8 @@ json tensorJson(const TensorOutcome& t, const TensorInfo* info)
         j["method"] = methodName(t.settings.method);
         j["bits"] = t.settings.bits;
         j["granularity"] = granularityName(t.settings.granularity);
-        j["group_size"] = t.settings.granularity == Granularity::PerGroup ? json(t.settings.groupSize) : json(nullptr);
+        j["group_size"] =
+            t.settings.granularity == Granularity::PerGroup ? json(t.settings.groupSize) : json(nullptr);
         j["sigma"] = t.settings.method == QuantMethod::EasyQuant ? json(t.settings.sigma) : json(nullptr);
     } else {
         for (const char* k : {"method", "bits", "granularity", "group_size", "sigma"}) j[k] = nullptr;
@@ -111,14 +118,15 @@ std::string shapeText(const TensorInfo* info)
 
 std::string metricColumns(const TensorMetrics& m)
 {
-    return csvNumber(m.mse) + ',' + csvNumber(m.relErr) + ',' + csvNumber(m.sqnrDb) + ',' + csvNumber(m.maxAbsErr) + ',' +
-           csvNumber(m.cosine) + ',' + csvNumber(m.outlierFrac) + ',' + std::to_string(m.outliers) + ',' +
-           csvNumber(m.bpw);
+    return csvNumber(m.mse) + ',' + csvNumber(m.relErr) + ',' + csvNumber(m.sqnrDb) + ',' +
+           csvNumber(m.maxAbsErr) + ',' + csvNumber(m.cosine) + ',' + csvNumber(m.outlierFrac) + ',' +
+           std::to_string(m.outliers) + ',' + csvNumber(m.bpw);
 }
 
 }  // namespace
 
-std::string reportToJson(const ModelQuantResult& result, const ModelQuantSettings& settings, const Checkpoint& source)
+std::string reportToJson(const ModelQuantResult& result, const ModelQuantSettings& settings,
+                         const Checkpoint& source)
 {
     json j;
     j["format"] = "quantscope-report";
@@ -157,12 +165,13 @@ std::string reportToJson(const ModelQuantResult& result, const ModelQuantSetting
 std::string reportToCsv(const ModelQuantResult& result, const Checkpoint& source)
 {
     std::string out =
-        "name,shape,dtype,quantized,method,bits,granularity,group_size,mse,rel_err,sqnr_db,max_abs_err,cosine,"
+        "name,shape,dtype,quantized,method,bits,granularity,group_size,mse,rel_err,sqnr_db,max_abs_err,"
+        "cosine,"
         "outlier_frac,outliers,bpw,elements,seconds,reason\n";
     for (const auto& t : result.tensors) {
         const auto* info = infoOf(source, t);
-        out += csvField(t.name) + ',' + shapeText(info) + ',' + (info ? std::string(dtypeName(info->dtype)) : "") + ',' +
-               (t.quantized ? "1" : "0") + ',';
+        out += csvField(t.name) + ',' + shapeText(info) + ',' +
+               (info ? std::string(dtypeName(info->dtype)) : "") + ',' + (t.quantized ? "1" : "0") + ',';
         if (t.quantized) {
             const auto& q = t.settings;
             out += std::string(methodName(q.method)) + ',' + std::to_string(q.bits) + ',' +
@@ -172,21 +181,23 @@ std::string reportToCsv(const ModelQuantResult& result, const Checkpoint& source
         } else {
             out += ",,,,,,,,,,,";
         }
-        out += ',' + std::to_string(info ? info->numel() : t.metrics.elements) + ',' + csvNumber(t.seconds) + ',' +
-               csvField(t.reason) + '\n';
+        out += ',' + std::to_string(info ? info->numel() : t.metrics.elements) + ',' + csvNumber(t.seconds) +
+               ',' + csvField(t.reason) + '\n';
     }
-    out += "TOTAL,,,,,,,," + metricColumns(result.totals) + ',' + std::to_string(result.totals.elements) + ',' +
-           csvNumber(result.seconds) + ',' + std::to_string(result.quantizedParams) + " of " +
+    out += "TOTAL,,,,,,,," + metricColumns(result.totals) + ',' + std::to_string(result.totals.elements) +
+           ',' + csvNumber(result.seconds) + ',' + std::to_string(result.quantizedParams) + " of " +
            std::to_string(result.totalParams) + " parameters quantized\n";
     return out;
 }
 
-void writeReport(const std::filesystem::path& path, const ModelQuantResult& result, const ModelQuantSettings& settings,
-                 const Checkpoint& source)
+void writeReport(const std::filesystem::path& path, const ModelQuantResult& result,
+                 const ModelQuantSettings& settings, const Checkpoint& source)
 {
     std::string ext = path.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    const std::string text = ext == ".csv" ? reportToCsv(result, source) : reportToJson(result, settings, source);
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    const std::string text =
+        ext == ".csv" ? reportToCsv(result, source) : reportToJson(result, settings, source);
     // Whole or not at all, and never over the checkpoint it describes.
     const std::filesystem::path inputs[] = {source.path()};
     AtomicFile f(path, inputs);

@@ -94,7 +94,8 @@ TensorRule parseTensorRule(std::string_view text)
         if (comma == std::string_view::npos) break;
         spec.remove_prefix(comma + 1);
     }
-    if (r.skip && (r.method || r.bits || r.groupSize || r.sigma)) bad(text, "'skip' cannot be combined with settings");
+    if (r.skip && (r.method || r.bits || r.groupSize || r.sigma))
+        bad(text, "'skip' cannot be combined with settings");
     return r;
 }
 

@@ -36,12 +36,17 @@ std::string ineligibility(const TensorInfo& info, const ModelQuantSettings& s, s
         return s.quantizeOutputHead ? "" : "output head: kept (enable quantizing the output head)";
     }
     switch (info.role) {
-    case TensorRole::Embedding:
-        kind = "embedding";
-        return s.quantizeEmbeddings ? "" : "embedding: kept (enable quantizing embeddings)";
-    case TensorRole::Linear: kind = "linear weight"; return "";
-    case TensorRole::Conv: kind = "conv weight"; return "";
-    default: return "not a linear or conv weight";
+        case TensorRole::Embedding:
+            kind = "embedding";
+            return s.quantizeEmbeddings ? "" : "embedding: kept (enable quantizing embeddings)";
+        case TensorRole::Linear:
+            kind = "linear weight";
+            return "";
+        case TensorRole::Conv:
+            kind = "conv weight";
+            return "";
+        default:
+            return "not a linear or conv weight";
     }
 }
 

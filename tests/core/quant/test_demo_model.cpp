@@ -74,7 +74,7 @@ private Q_SLOTS:
         for (const auto& t : ckpt->tensors()) {
             QCOMPARE(t.dtype, qs::DType::F16);
             QCOMPARE(t.byteSize, static_cast<std::uint64_t>(t.numel()) * 2);
-            const auto expected = t.shape.size() == 1 ? qs::TensorRole::Norm
+            const auto expected = t.shape.size() == 1                         ? qs::TensorRole::Norm
                                   : t.name.find("embed") != std::string::npos ? qs::TensorRole::Embedding
                                                                               : qs::TensorRole::Linear;
             QCOMPARE(t.role, expected);
@@ -131,11 +131,15 @@ private Q_SLOTS:
             const auto& t = ckpt->tensors()[i];
             if (t.shape.size() != 2) continue;
             const auto s = moments(ckpt->readMatrix(i));
-            const auto what = QString::fromStdString(t.name) + QStringLiteral(": outliers %1 %, kurtosis %2, absmax/std %3")
-                                                                   .arg(100 * s.outlierFrac).arg(s.kurtosis).arg(s.absMax / s.stddev);
-            QVERIFY2(s.outlierFrac > 0.001 && s.outlierFrac < 0.01, qPrintable(what));  // EasyQuant: "under 1 %"
-            QVERIFY2(s.kurtosis > 4.0, qPrintable(what));            // a Gaussian has 3
-            QVERIFY2(s.absMax / s.stddev > 6.0, qPrintable(what));   // planted outliers reach far
+            const auto what =
+                QString::fromStdString(t.name) + QStringLiteral(": outliers %1 %, kurtosis %2, absmax/std %3")
+                                                     .arg(100 * s.outlierFrac)
+                                                     .arg(s.kurtosis)
+                                                     .arg(s.absMax / s.stddev);
+            QVERIFY2(s.outlierFrac > 0.001 && s.outlierFrac < 0.01,
+                     qPrintable(what));                             // EasyQuant: "under 1 %"
+            QVERIFY2(s.kurtosis > 4.0, qPrintable(what));           // a Gaussian has 3
+            QVERIFY2(s.absMax / s.stddev > 6.0, qPrintable(what));  // planted outliers reach far
             if (t.role == qs::TensorRole::Linear) {
                 // std ≈ gain / sqrt(fan_in): within a factor of 2 of 1/sqrt(fan_in)
                 const double expected = 1.0 / std::sqrt(static_cast<double>(t.shape[1]));

@@ -27,7 +27,8 @@ qs::TensorInfo tensor(std::string name, std::vector<std::int64_t> shape, qs::DTy
     return t;
 }
 
-std::optional<qs::QuantSettings> decide(const qs::TensorInfo& t, const qs::ModelQuantSettings& s, std::string* why = nullptr)
+std::optional<qs::QuantSettings> decide(const qs::TensorInfo& t, const qs::ModelQuantSettings& s,
+                                        std::string* why = nullptr)
 {
     std::string reason;
     auto r = qs::effectiveSettings(t, s, reason);
@@ -38,7 +39,8 @@ std::optional<qs::QuantSettings> decide(const qs::TensorInfo& t, const qs::Model
 /// Wraps a checkpoint and records every readMatrix call, to check the job streams.
 class RecordingCheckpoint final : public qs::Checkpoint {
 public:
-    explicit RecordingCheckpoint(std::unique_ptr<qs::Checkpoint> inner) : Checkpoint(inner->path()), m_inner(std::move(inner))
+    explicit RecordingCheckpoint(std::unique_ptr<qs::Checkpoint> inner)
+        : Checkpoint(inner->path()), m_inner(std::move(inner))
     {
         m_tensors = m_inner->tensors();
     }
@@ -91,11 +93,13 @@ std::string runToBytes(const qs::Checkpoint& ckpt, qs::ModelQuantSettings s)
         appendBytes(bytes, q.outlierIndex);
         appendBytes(bytes, q.outlierHalf);
         const auto& m = o.metrics;
-        for (double d : {m.mse, m.relErr, m.sqnrDb, m.maxAbsErr, m.cosine, m.outlierFrac, m.bpw}) appendValue(bytes, d);
+        for (double d : {m.mse, m.relErr, m.sqnrDb, m.maxAbsErr, m.cosine, m.outlierFrac, m.bpw})
+            appendValue(bytes, d);
     };
     const auto r = qs::quantizeModel(ckpt, s, {}, sink);
     const auto& t = r.totals;
-    for (double d : {t.mse, t.relErr, t.sqnrDb, t.maxAbsErr, t.cosine, t.outlierFrac, t.bpw}) appendValue(bytes, d);
+    for (double d : {t.mse, t.relErr, t.sqnrDb, t.maxAbsErr, t.cosine, t.outlierFrac, t.bpw})
+        appendValue(bytes, d);
     appendValue(bytes, t.outliers);
     return bytes;
 }
@@ -144,11 +148,13 @@ private Q_SLOTS:
 
     void outputHeadNames()
     {
-        for (const char* n : {"output.weight", "lm_head.weight", "model.lm_head.weight", "wcls", "classifier.weight",
-                              "bert.classifier.weight", "head.weight", "heads.head.weight", "embed_out.weight"})
+        for (const char* n :
+             {"output.weight", "lm_head.weight", "model.lm_head.weight", "wcls", "classifier.weight",
+              "bert.classifier.weight", "head.weight", "heads.head.weight", "embed_out.weight"})
             QVERIFY2(qs::isOutputHeadName(n), n);
-        for (const char* n : {"layers.0.attention.output.weight", "attn_head.weight", "lm_head.bias",
-                              "model.layers.0.mlp.down_proj.weight", "classifier.1.weight", "multihead.weight"})
+        for (const char* n :
+             {"layers.0.attention.output.weight", "attn_head.weight", "lm_head.bias",
+              "model.layers.0.mlp.down_proj.weight", "classifier.1.weight", "multihead.weight"})
             QVERIFY2(!qs::isOutputHeadName(n), n);
     }
 
@@ -157,7 +163,8 @@ private Q_SLOTS:
         qs::ModelQuantSettings s;
         s.defaults.bits = 4;
         s.rules = {qs::parseTensorRule("mlp=3"), qs::parseTensorRule("down_proj=bits=8,rtn"),
-                   qs::parseTensorRule("layers\\.1\\.=skip"), qs::parseTensorRule("layers\\.1\\.mlp\\.down=group=64")};
+                   qs::parseTensorRule("layers\\.1\\.=skip"),
+                   qs::parseTensorRule("layers\\.1\\.mlp\\.down=group=64")};
         const auto down0 = tensor("model.layers.0.mlp.down_proj.weight", {256, 688});
         auto q = decide(down0, s);
         QVERIFY(q);
@@ -175,7 +182,8 @@ private Q_SLOTS:
         QCOMPARE(q->granularity, qs::Granularity::PerGroup);
         QCOMPARE(q->groupSize, std::int64_t(64));
         QCOMPARE(q->bits, 8);
-        QVERIFY2(why.find("rule 4") != std::string::npos && why.find("rule 2") != std::string::npos, why.c_str());
+        QVERIFY2(why.find("rule 4") != std::string::npos && why.find("rule 2") != std::string::npos,
+                 why.c_str());
     }
 
     void rulesNeverTouchNormsOrEnableEmbeddings()
@@ -226,12 +234,13 @@ private Q_SLOTS:
         qs::ModelQuantSettings s;
         s.defaults.method = qs::QuantMethod::Rtn;
         std::vector<std::size_t> sunk;
-        const auto r = qs::quantizeModel(ckpt, s, {}, [&](const qs::TensorOutcome& o, const qs::Matrix& w, const qs::QuantizedTensor& q) {
-            sunk.push_back(o.index);
-            QCOMPARE(w.rows, q.rows);
-            QCOMPARE(w.cols, q.cols);
-            QVERIFY(o.quantized);
-        });
+        const auto r = qs::quantizeModel(
+            ckpt, s, {}, [&](const qs::TensorOutcome& o, const qs::Matrix& w, const qs::QuantizedTensor& q) {
+                sunk.push_back(o.index);
+                QCOMPARE(w.rows, q.rows);
+                QCOMPARE(w.cols, q.cols);
+                QVERIFY(o.quantized);
+            });
         QCOMPARE(r.tensors.size(), ckpt.tensors().size());
         std::vector<std::size_t> expected;
         std::int64_t params = 0, quantized = 0;
@@ -260,15 +269,16 @@ private Q_SLOTS:
         s.defaults.bits = 3;
         double err = 0, energy = 0, bits = 0;
         std::int64_t n = 0;
-        const auto r = qs::quantizeModel(*ckpt, s, {}, [&](const qs::TensorOutcome& o, const qs::Matrix& w, const qs::QuantizedTensor& q) {
-            const auto m = qs::measure(w, q);
-            QCOMPARE(o.metrics.relErr, m.relErr);  // per-tensor numbers are measure()'s
-            QCOMPARE(o.metrics.bpw, m.bpw);
-            err += m.mse * static_cast<double>(m.elements);
-            for (float v : w.values) energy += static_cast<double>(v) * v;
-            bits += m.bpw * static_cast<double>(m.elements);
-            n += m.elements;
-        });
+        const auto r = qs::quantizeModel(
+            *ckpt, s, {}, [&](const qs::TensorOutcome& o, const qs::Matrix& w, const qs::QuantizedTensor& q) {
+                const auto m = qs::measure(w, q);
+                QCOMPARE(o.metrics.relErr, m.relErr);  // per-tensor numbers are measure()'s
+                QCOMPARE(o.metrics.bpw, m.bpw);
+                err += m.mse * static_cast<double>(m.elements);
+                for (float v : w.values) energy += static_cast<double>(v) * v;
+                bits += m.bpw * static_cast<double>(m.elements);
+                n += m.elements;
+            });
         QVERIFY(std::fabs(r.totals.relErr - std::sqrt(err / energy)) < 1e-9 * r.totals.relErr);
         QVERIFY(std::fabs(r.totals.bpw - bits / static_cast<double>(n)) < 1e-12 * r.totals.bpw);
         QVERIFY(std::fabs(r.totals.sqnrDb - 10 * std::log10(energy / err)) < 1e-9);

@@ -69,11 +69,12 @@ private Q_SLOTS:
         QCOMPARE(root["method"].toString(), QStringLiteral("rtn"));
         QCOMPARE(root["bits"].toInt(), 4);
         const auto settings = root["settings"].toObject();
-        for (const char* k : {"method", "bits", "scheme", "int_range", "granularity", "group_size", "sigma",
-                              "outlier_stats", "solver", "adam_lr", "adam_steps", "quantize_embeddings",
-                              "quantize_head", "rules"})
+        for (const char* k :
+             {"method", "bits", "scheme", "int_range", "granularity", "group_size", "sigma", "outlier_stats",
+              "solver", "adam_lr", "adam_steps", "quantize_embeddings", "quantize_head", "rules"})
             QVERIFY2(settings.contains(k), k);
-        QCOMPARE(settings["rules"].toArray()[0].toObject()["spec"].toString(), QStringLiteral("method=rtn-mse,bits=8"));
+        QCOMPARE(settings["rules"].toArray()[0].toObject()["spec"].toString(),
+                 QStringLiteral("method=rtn-mse,bits=8"));
         QCOMPARE(root["source"].toObject()["format"].toString(), QStringLiteral("demo"));
         QCOMPARE(root["source"].toObject()["path"].toString(), QStringLiteral("demo:seed=42"));
 
@@ -82,7 +83,8 @@ private Q_SLOTS:
         int quantized = 0;
         for (const auto& v : tensors) {
             const auto t = v.toObject();
-            for (const char* k : {"name", "shape", "quantized", "reason", "bits", "elements"}) QVERIFY2(t.contains(k), k);
+            for (const char* k : {"name", "shape", "quantized", "reason", "bits", "elements"})
+                QVERIFY2(t.contains(k), k);
             for (const auto& m : kMetrics) QVERIFY2(t.contains(m), qPrintable(m));
             if (t["quantized"].toBool()) {
                 ++quantized;
@@ -109,7 +111,8 @@ private Q_SLOTS:
     {
         auto job = smallJob();
         job.result.totals.sqnrDb = std::numeric_limits<double>::infinity();  // an exact reconstruction
-        const auto doc = QJsonDocument::fromJson(QByteArray::fromStdString(qs::reportToJson(job.result, job.settings, *job.ckpt)));
+        const auto doc = QJsonDocument::fromJson(
+            QByteArray::fromStdString(qs::reportToJson(job.result, job.settings, *job.ckpt)));
         QVERIFY(doc.object()["totals"].toObject()["sqnr_db"].isNull());
     }
 
@@ -125,7 +128,8 @@ private Q_SLOTS:
         QCOMPARE(header.front(), QStringLiteral("name"));
         QVERIFY(lines.back().startsWith("TOTAL,"));
         // The rule's reason contains commas, so it is quoted; every row has as many fields.
-        const auto down = lines[1 + static_cast<qsizetype>(job.ckpt->find("model.layers.0.mlp.down_proj.weight").value())];
+        const auto down =
+            lines[1 + static_cast<qsizetype>(job.ckpt->find("model.layers.0.mlp.down_proj.weight").value())];
         QVERIFY2(down.endsWith("bits=8\""), qPrintable(down));
         for (const auto& line : lines) {
             QString unquoted = line;
@@ -144,8 +148,8 @@ private Q_SLOTS:
         qs::writeReport(csv, job.result, job.settings, *job.ckpt);
         QCOMPARE(readFile(json), qs::reportToJson(job.result, job.settings, *job.ckpt));
         QCOMPARE(readFile(csv), qs::reportToCsv(job.result, *job.ckpt));
-        QVERIFY_THROWS_EXCEPTION(qs::IoError, qs::writeReport(dir.filePath("missing/r.json").toStdString(), job.result,
-                                                              job.settings, *job.ckpt));
+        QVERIFY_THROWS_EXCEPTION(qs::IoError, qs::writeReport(dir.filePath("missing/r.json").toStdString(),
+                                                              job.result, job.settings, *job.ckpt));
     }
 };
 

@@ -26,7 +26,7 @@ struct DemoModelConfig {
     int hiddenDim = 688;  ///< not a multiple of 32 on purpose: groups get a short last group
     int layers = 4;
     int heads = 8;
-    int kvHeads = 4;      ///< grouped-query attention: k/v projections are [kvDim, dim]
+    int kvHeads = 4;  ///< grouped-query attention: k/v projections are [kvDim, dim]
     int vocabSize = 1000;
 };
 
