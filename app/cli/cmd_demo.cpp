@@ -22,6 +22,7 @@ struct DemoOptions {
     int threads = 0;
     int layers = 4;
     bool perTensor = false;
+    std::string write;
 };
 
 struct MethodRun {
@@ -88,6 +89,13 @@ int runDemo(const DemoOptions& o)
     DemoModelConfig config;
     config.seed = o.seed;
     config.layers = o.layers;
+    if (!o.write.empty()) {
+        writeDemoSafetensors(o.write, config, terminalProgress("writing"));
+        clearProgressLine();
+        std::cout << "wrote the demo model (seed " << o.seed << ", " << config.layers << " blocks, F16) to "
+                  << o.write << '\n';
+        return 0;
+    }
     const auto ckpt = makeDemoCheckpoint(config);
     std::int64_t params = 0;
     for (const auto& t : ckpt->tensors()) params += t.numel();
@@ -148,6 +156,8 @@ Command addDemoCommand(CLI::App& parent)
     app->add_option("--layers", opts->layers, "Transformer blocks in the generated model")
         ->check(CLI::Range(1, 64))
         ->capture_default_str();
+    app->add_option("--write", opts->write,
+                    "Write the demo model as an F16 safetensors file instead of quantizing it");
     app->add_flag("--tensors", opts->perTensor, "Also print every tensor's numbers for easyquant");
     return {app, [opts] { return runDemo(*opts); }};
 }

@@ -169,6 +169,22 @@ private Q_SLOTS:
         };
         QCOMPARE(strip(again.out), strip(r.out));
     }
+
+    void demoWritesSafetensorsThatQuantize()
+    {
+        QTemporaryDir dir;
+        const auto file = dir.filePath("demo.safetensors");
+        auto r = cli({"demo", "--layers", "1", "--write", file});
+        QVERIFY2(r.code == 0 && QFile::exists(file), qPrintable(describe(r)));
+        r = cli({"quantize", file, "--method", "rtn", "--quantize-head", "--report", dir.filePath("r.json")});
+        QVERIFY2(r.code == 0 && r.out.contains("model.layers.0.mlp.down_proj.weight"),
+                 qPrintable(describe(r)));
+        QFile f(dir.filePath("r.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto root = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(root["source"].toObject()["format"].toString(), QStringLiteral("safetensors"));
+        QCOMPARE(root["totals"].toObject()["quantized_tensors"].toInt(), 8);  // 7 projections + lm_head
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliQuantize)

@@ -1,6 +1,7 @@
 #include "quantscope/models/demo_model.h"
 
 #include "quantscope/error.h"
+#include "quantscope/io/safetensors_writer.h"
 #include "quantscope/tensor/dtype.h"
 
 #include <tbb/parallel_for.h>
@@ -226,6 +227,24 @@ std::unique_ptr<Checkpoint> makeDemoCheckpoint(const DemoModelConfig& config)
 {
     checkConfig(config);
     return std::make_unique<DemoCheckpoint>(config);
+}
+
+void writeDemoSafetensors(const std::filesystem::path& path, const DemoModelConfig& config,
+                          const ProgressFn& progress)
+{
+    const auto ckpt = makeDemoCheckpoint(config);
+    SafetensorsWriter writer(path);
+    for (const auto& [key, value] : ckpt->metadata()) writer.setMetadata(key, value);
+    std::int64_t total = 0, done = 0;
+    for (const auto& t : ckpt->tensors()) total += t.numel();
+    for (std::size_t i = 0; i < ckpt->tensors().size(); ++i) {
+        const auto& t = ckpt->tensors()[i];
+        if (progress && !progress(static_cast<double>(done) / static_cast<double>(total), t.name))
+            throw Cancelled();
+        writer.addTensor(t.name, DType::F16, t.shape, ckpt->readRaw(i));
+        done += t.numel();
+    }
+    writer.commit();
 }
 
 }  // namespace qs

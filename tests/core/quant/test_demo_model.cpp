@@ -5,6 +5,7 @@
 #include "quantscope/models/demo_model.h"
 #include "quantscope/tensor/dtype.h"
 
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <tbb/task_arena.h>
@@ -147,6 +148,27 @@ private Q_SLOTS:
             }
             if (i < 3) qInfo("%s", qPrintable(what));
         }
+    }
+
+    void writesTheSameBytesAsSafetensors()
+    {
+        qs::DemoModelConfig c;
+        c.layers = 1;
+        c.vocabSize = 100;
+        QTemporaryDir dir;
+        const auto path = std::filesystem::path(dir.filePath("demo.safetensors").toStdString());
+        qs::writeDemoSafetensors(path, c);
+        const auto demo = qs::makeDemoCheckpoint(c);
+        const auto file = qs::openCheckpoint(path);
+        QCOMPARE(file->format(), std::string_view("safetensors"));
+        QCOMPARE(file->tensors().size(), demo->tensors().size());
+        for (std::size_t i = 0; i < demo->tensors().size(); ++i) {
+            const auto j = file->find(demo->tensors()[i].name);
+            QVERIFY(j);
+            QCOMPARE(file->tensors()[*j].shape, demo->tensors()[i].shape);
+            QVERIFY(file->readRaw(*j) == demo->readRaw(i));
+        }
+        QCOMPARE(file->metadata().at("seed"), std::string("42"));
     }
 
     void normsAreNearOne()

@@ -14,8 +14,10 @@
 // 0.3–0.76 % on BLOOM-7B), with kurtosis 7–10 and absmax/std ≈ 13.
 
 #include "quantscope/io/checkpoint.h"
+#include "quantscope/progress.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 
 namespace qs {
@@ -34,5 +36,11 @@ struct DemoModelConfig {
 /// generated on each readMatrix/readRaw call (thread-safe), never held. Throws InvalidArgument
 /// for impossible shapes (non-positive sizes, dim not divisible by heads, > 2^31 elements).
 std::unique_ptr<Checkpoint> makeDemoCheckpoint(const DemoModelConfig& config = {});
+
+/// Writes the demo checkpoint as an F16 safetensors file (the demo's metadata in __metadata__),
+/// one tensor at a time, so memory stays near one tensor even for large configurations. The
+/// file appears only when complete. Throws InvalidArgument, IoError, Cancelled.
+void writeDemoSafetensors(const std::filesystem::path& path, const DemoModelConfig& config = {},
+                          const ProgressFn& progress = {});
 
 }  // namespace qs
