@@ -1,0 +1,179 @@
+// quantscope-cli quantize FILE: quantizes every eligible tensor of a checkpoint and reports the
+// error per tensor and for the model (the same numbers as the GUI's model job).
+
+#include "commands.h"
+#include "output.h"
+#include "quant_output.h"
+
+#include "quantscope/error.h"
+#include "quantscope/quant/model_job.h"
+#include "quantscope/quant/report.h"
+#include "quantscope/quant/tensor_rules.h"
+
+#include <iostream>
+#include <map>
+#include <memory>
+
+namespace qs::cli {
+
+namespace {
+
+struct QuantizeOptions {
+    std::string file;
+    std::string method = "easyquant";
+    int bits = 4;
+    std::int64_t group = 0;
+    std::string granularity;  // empty: channel, or group when --group is given
+    std::string scheme = "sym";
+    std::string intRange = "restricted";
+    double sigma = 3.0;
+    std::string outlierStats = "matrix";
+    std::string solver = "search";
+    double adamLr = 1e-4;
+    int adamSteps = 500;
+    int threads = 0;
+    std::vector<std::string> tensorTypes;
+    bool embeddings = false;
+    bool head = false;
+    std::string report;
+    std::string out;
+};
+
+template <typename E>
+E pick(const std::map<std::string, E>& table, const std::string& key)
+{
+    return table.at(key);  // CLI11's IsMember check already rejected anything else
+}
+
+ModelQuantSettings toSettings(const QuantizeOptions& o)
+{
+    ModelQuantSettings s;
+    auto& q = s.defaults;
+    q.method = *methodFromName(o.method);
+    q.bits = o.bits;
+    q.scheme = o.scheme == "asym" ? Scheme::Asymmetric : Scheme::Symmetric;
+    q.intRange = pick<IntRange>({{"restricted", IntRange::Restricted},
+                                 {"full", IntRange::Full},
+                                 {"easyquant", IntRange::EasyQuantLiteral}},
+                                o.intRange);
+    const std::string gran = o.granularity.empty() ? (o.group > 0 ? "group" : "channel") : o.granularity;
+    q.granularity = pick<Granularity>({{"tensor", Granularity::PerTensor},
+                                       {"channel", Granularity::PerChannel},
+                                       {"group", Granularity::PerGroup}},
+                                      gran);
+    if (o.group > 0) q.groupSize = o.group;
+    q.sigma = o.sigma;
+    q.outlierStats = o.outlierStats == "channel" ? OutlierStats::PerChannel : OutlierStats::WholeMatrix;
+    q.solver = o.solver == "adam" ? RangeSolver::Adam : RangeSolver::Search;
+    q.adamLr = o.adamLr;
+    q.adamSteps = o.adamSteps;
+    s.quantizeEmbeddings = o.embeddings;
+    s.quantizeOutputHead = o.head;
+    s.threads = o.threads;
+    for (const auto& t : o.tensorTypes) s.rules.push_back(parseTensorRule(t));
+    validate(q);
+    return s;
+}
+
+int runQuantize(const QuantizeOptions& o)
+{
+    const ModelQuantSettings settings = toSettings(o);  // bad settings fail before the file is read
+    if (!o.out.empty())
+        throw UnsupportedError(
+            "--out " + o.out +
+            ": export not available yet (exporters are a separate issue); use --report for the "
+            "per-tensor report");
+    const auto ckpt = openCheckpoint(o.file);
+    std::cerr << "quantizing " << o.file << " (" << ckpt->format() << ", " << ckpt->tensors().size()
+              << " tensors) with " << o.method << ", " << o.bits << " bits\n";
+
+    ModelQuantResult result;
+    try {
+        result = quantizeModel(*ckpt, settings, terminalProgress("quantize"));
+    } catch (...) {
+        clearProgressLine();
+        throw;
+    }
+    clearProgressLine();
+
+    printTensorTable(std::cout, result, *ckpt);
+    std::cout << '\n';
+    printTotals(std::cout, result);
+    for (const auto& w : result.warnings) std::cerr << "warning: " << w << '\n';
+    if (!o.report.empty()) {
+        writeReport(o.report, result, settings, *ckpt);
+        std::cerr << "report written to " << o.report << '\n';
+    }
+    return 0;
+}
+
+Command addQuantizeCommand(CLI::App& parent)
+{
+    auto opts = std::make_shared<QuantizeOptions>();
+    auto* app = parent.add_subcommand(
+        "quantize", "Quantize every linear/conv weight of a checkpoint and report the error");
+    app->footer(
+        "Defaults: linear and conv weights are quantized; norms, biases and 1-D tensors never; embeddings "
+        "and the\n"
+        "output head only with --quantize-embeddings / --quantize-head.\n"
+        "--tensor-type REGEX=ITEM[,ITEM...] overrides tensors whose name matches REGEX (later rules win).\n"
+        "  ITEM: skip | rtn | rtn-mse | easyquant | K (bits) | bits=K | group=G | sigma=N\n"
+        "  e.g. --tensor-type 'down_proj=8' --tensor-type 'layers\\.0\\.=skip'\n"
+        "See docs/quantization-jobs.md.");
+    app->add_option("file", opts->file, "Checkpoint to quantize")->required();
+    app->add_option("--method,-m", opts->method, "Quantization method")
+        ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant"}))
+        ->capture_default_str();
+    app->add_option("--bits,-b", opts->bits, "Bits per weight code (2-8)")
+        ->check(CLI::Range(2, 8))
+        ->capture_default_str();
+    app->add_option("--group,-g", opts->group, "Group size (columns per scale); implies --granularity group")
+        ->check(CLI::PositiveNumber);
+    app->add_option("--granularity", opts->granularity,
+                    "One scale per tensor, output channel or group [channel]")
+        ->check(CLI::IsMember({"tensor", "channel", "group"}));
+    app->add_option("--scheme", opts->scheme, "Symmetric or asymmetric (zero point)")
+        ->check(CLI::IsMember({"sym", "asym"}))
+        ->capture_default_str();
+    app->add_option("--int-range", opts->intRange,
+                    "Symmetric code range: restricted [-(2^(k-1)-1), 2^(k-1)-1], full [-2^(k-1), ...], or "
+                    "easyquant (the paper's [-(2^(k-1)-1), 2^(k-1)])")
+        ->check(CLI::IsMember({"restricted", "full", "easyquant"}))
+        ->capture_default_str();
+    app->add_option("--sigma,-n", opts->sigma,
+                    "EasyQuant outlier threshold n: |w - mean| >= n*std (<= 0: none)")
+        ->capture_default_str();
+    app->add_option("--outlier-stats", opts->outlierStats,
+                    "Mean/std for outliers over the whole matrix or per channel")
+        ->check(CLI::IsMember({"matrix", "channel"}))
+        ->capture_default_str();
+    app->add_option("--solver", opts->solver, "EasyQuant range solver: exact search or the paper's Adam")
+        ->check(CLI::IsMember({"search", "adam"}))
+        ->capture_default_str();
+    app->add_option("--adam-lr", opts->adamLr, "Adam learning rate")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    app->add_option("--adam-steps", opts->adamSteps, "Adam steps")
+        ->check(CLI::Range(1, 1000000))
+        ->capture_default_str();
+    app->add_option("--threads,-j", opts->threads,
+                    "Worker threads (0 = all cores); results are identical at any count")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    app->add_option("--tensor-type", opts->tensorTypes,
+                    "Per-tensor override REGEX=ITEM[,ITEM...] (repeatable)")
+        ->allow_extra_args(false);
+    app->add_flag("--quantize-embeddings", opts->embeddings, "Also quantize embedding tables");
+    app->add_flag("--quantize-head", opts->head,
+                  "Also quantize the output head (lm_head / output.weight / classifier)");
+    app->add_option("--report,-r", opts->report,
+                    "Write the per-tensor report (JSON, or CSV when the name ends in .csv)");
+    app->add_option("--out,-o", opts->out, "Export the quantized model (not available yet)");
+    return {app, [opts] { return runQuantize(*opts); }};
+}
+
+const Registration reg{"quantize", &addQuantizeCommand};
+
+}  // namespace
+
+}  // namespace qs::cli

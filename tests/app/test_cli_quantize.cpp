@@ -1,0 +1,191 @@
+// quantscope-cli as a user runs it: help for every subcommand, usage errors (exit 2), the
+// quantize report on the real stories260K, a corrupt input (exit 1, naming the file), and the
+// demo comparison.
+
+#include "test_data.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+
+namespace {
+
+struct Run {
+    int code = -1;
+    QString out;
+    QString err;
+};
+
+Run cli(const QStringList& args, int timeoutMs = 120000)
+{
+    QProcess p;
+    p.start(QStringLiteral(QS_BINARY_DIR "/app/cli/quantscope-cli"), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+    }
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1,
+            QString::fromUtf8(p.readAllStandardOutput()), QString::fromUtf8(p.readAllStandardError())};
+}
+
+QString describe(const Run& r)
+{
+    return QStringLiteral("exit %1\nstdout:\n%2\nstderr:\n%3")
+        .arg(r.code)
+        .arg(r.out.left(2000), r.err.left(2000));
+}
+
+}  // namespace
+
+class TestCliQuantize : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void helpWorksForEverySubcommand()
+    {
+        const auto top = cli({"--help"});
+        QVERIFY2(top.code == 0, qPrintable(describe(top)));
+        // CLI11 lists the subcommands under "SUBCOMMANDS:" / "Subcommands:", one per line.
+        const auto at =
+            top.out.indexOf(QRegularExpression("subcommands:", QRegularExpression::CaseInsensitiveOption));
+        QVERIFY2(at >= 0, qPrintable(top.out));
+        QStringList names;
+        for (const auto& line : top.out.mid(at).split('\n').mid(1)) {
+            const auto m = QRegularExpression("^\\s+([a-z][a-z0-9-]*)\\s").match(line);
+            if (m.hasMatch()) names << m.captured(1);
+        }
+        QVERIFY2(names.contains("quantize") && names.contains("demo"), qPrintable(names.join(',')));
+        for (const auto& n : names) {
+            const auto r = cli({n, "--help"});
+            QVERIFY2(r.code == 0 && r.out.contains(n), qPrintable(n + ": " + describe(r)));
+        }
+        const auto q = cli({"quantize", "--help"});
+        for (const char* opt : {"--method", "--bits", "--group", "--sigma", "--solver", "--granularity",
+                                "--scheme", "--int-range", "--threads", "--tensor-type",
+                                "--quantize-embeddings", "--quantize-head", "--report", "--out"})
+            QVERIFY2(q.out.contains(opt), opt);
+    }
+
+    void usageErrorsExitWithTwo()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        const auto file = QString::fromStdString(path.string());
+        auto r = cli({"quantize", file, "--no-such-option"});
+        QVERIFY2(r.code == 2 && r.err.contains("--no-such-option"), qPrintable(describe(r)));
+        r = cli({"quantize", file, "--bits", "9"});
+        QVERIFY2(r.code == 2 && r.err.contains("--bits"), qPrintable(describe(r)));
+        r = cli({"quantize", file, "--method", "gptq"});
+        QVERIFY2(r.code == 2 && r.err.contains("gptq"), qPrintable(describe(r)));
+        r = cli({"quantize", file, "--tensor-type", "w2=bits=12"});
+        QVERIFY2(r.code == 2 && r.err.contains("w2=bits=12"), qPrintable(describe(r)));
+        r = cli({"quantize"});
+        QVERIFY2(r.code == 2, qPrintable(describe(r)));
+    }
+
+    void quantizeWritesReport()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QTemporaryDir dir;
+        const auto json = dir.filePath("report.json");
+        const auto csv = dir.filePath("report.csv");
+        auto r = cli({"quantize", QString::fromStdString(path.string()), "--method", "rtn-mse", "--bits", "4",
+                      "--threads", "2", "--tensor-type", "w2=8", "--report", json});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.out.contains("layers.4.feed_forward.w2.weight") && r.out.contains("rel_err") &&
+                     r.out.contains("totals"),
+                 qPrintable(r.out));
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto root = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(root["method"].toString(), QStringLiteral("rtn-mse"));
+        QCOMPARE(root["bits"].toInt(), 4);
+        QCOMPARE(root["source"].toObject()["format"].toString(), QStringLiteral("llama2c"));
+        QVERIFY(root["settings"].isObject());
+        const auto tensors = root["tensors"].toArray();
+        QCOMPARE(tensors.size(), qsizetype(47));
+        for (const auto& v : tensors) {
+            const auto t = v.toObject();
+            QVERIFY(t.contains("name") && t.contains("shape") && t.contains("quantized") &&
+                    t.contains("reason"));
+            for (const char* m :
+                 {"mse", "rel_err", "sqnr_db", "max_abs_err", "cosine", "outlier_frac", "bpw"})
+                QVERIFY2(t.contains(m), m);
+            if (t["name"].toString().endsWith("w2.weight")) QCOMPARE(t["bits"].toInt(), 8);
+        }
+        QVERIFY(root["totals"].toObject()["rel_err"].toDouble() > 0);
+
+        r = cli({"quantize", QString::fromStdString(path.string()), "--method", "rtn", "--report", csv});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QFile c(csv);
+        QVERIFY(c.open(QIODevice::ReadOnly));
+        QVERIFY(c.readLine().startsWith("name,shape,"));
+    }
+
+    void corruptInputExitsWithOneNamingTheFile()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QTemporaryDir dir;
+        // A real header whose weights are cut off after 1000 bytes.
+        QFile src(QString::fromStdString(path.string()));
+        QVERIFY(src.open(QIODevice::ReadOnly));
+        const auto bad = dir.filePath("truncated_stories.bin");
+        QFile out(bad);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(src.read(1000));
+        out.close();
+        const auto r = cli({"quantize", bad, "--method", "rtn"});
+        QVERIFY2(r.code == 1 && r.err.contains("truncated_stories.bin"), qPrintable(describe(r)));
+        const auto missing = cli({"quantize", dir.filePath("nothing_here.bin")});
+        QVERIFY2(missing.code == 1 && missing.err.contains("nothing_here.bin"),
+                 qPrintable(describe(missing)));
+    }
+
+    void exportIsNotAvailableYet()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QTemporaryDir dir;
+        const auto r =
+            cli({"quantize", QString::fromStdString(path.string()), "--out", dir.filePath("q.safetensors")});
+        QVERIFY2(r.code == 1 && r.err.contains("export not available yet"), qPrintable(describe(r)));
+        QVERIFY(!QFile::exists(dir.filePath("q.safetensors")));
+    }
+
+    void demoComparesMethods()
+    {
+        const auto r = cli({"demo", "--layers", "1", "--threads", "2"});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        for (const char* s : {"rtn", "rtn-mse", "easyquant", "rel_err", "sqnr_db", "bpw", "model.layers."})
+            QVERIFY2(r.out.contains(s), s);
+        // Same seed, same numbers (the time column aside).
+        const auto again = cli({"demo", "--layers", "1", "--threads", "1"});
+        const auto strip = [](QString s) {
+            return s.remove(QRegularExpression("[0-9.]+ s\\b")).remove(QRegularExpression("\\s+"));
+        };
+        QCOMPARE(strip(again.out), strip(r.out));
+    }
+
+    void demoWritesSafetensorsThatQuantize()
+    {
+        QTemporaryDir dir;
+        const auto file = dir.filePath("demo.safetensors");
+        auto r = cli({"demo", "--layers", "1", "--write", file});
+        QVERIFY2(r.code == 0 && QFile::exists(file), qPrintable(describe(r)));
+        r = cli({"quantize", file, "--method", "rtn", "--quantize-head", "--report", dir.filePath("r.json")});
+        QVERIFY2(r.code == 0 && r.out.contains("model.layers.0.mlp.down_proj.weight"),
+                 qPrintable(describe(r)));
+        QFile f(dir.filePath("r.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const auto root = QJsonDocument::fromJson(f.readAll()).object();
+        QCOMPARE(root["source"].toObject()["format"].toString(), QStringLiteral("safetensors"));
+        QCOMPARE(root["totals"].toObject()["quantized_tensors"].toInt(), 8);  // 7 projections + lm_head
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliQuantize)
+#include "test_cli_quantize.moc"
