@@ -22,7 +22,7 @@ namespace qs {
 
 class SafetensorsWriter {
 public:
-    /// Prepares to write `target`; data is staged in hidden temporary files in the same folder.
+    /// Prepares to write `target`; tensor data is staged in a hidden file in the same folder.
     /// Throws IoError when the folder is not writable.
     explicit SafetensorsWriter(std::filesystem::path target);
     /// Without commit(), removes the temporary files: no partial file is ever left behind.
@@ -43,8 +43,8 @@ public:
     void addTensor(const std::string& name, const std::vector<std::int64_t>& shape, std::span<const float> values,
                    DType storeAs = DType::F32);
 
-    /// Writes the header and data to a temporary file, flushes it and renames it onto the target.
-    /// Throws IoError; after a failure the target is untouched.
+    /// Writes the header and the staged data through an AtomicFile (temporary file, fsync,
+    /// rename onto the target). Throws IoError; after a failure the target is untouched.
     void commit();
 
 private:

@@ -1,6 +1,7 @@
 #include "quantscope/io/safetensors_writer.h"
 
 #include "io/safetensors/safetensors_header.h"
+#include "quantscope/io/atomic_file.h"
 #include "quantscope/error.h"
 #include "util/byte_reader.h"
 
@@ -11,8 +12,6 @@
 #include <fcntl.h>
 #include <limits>
 #include <set>
-#include <sys/sendfile.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace qs {
@@ -24,7 +23,7 @@ std::string osError(const std::filesystem::path& p, const char* what)
     return p.string() + ": " + what + ": " + std::strerror(errno);
 }
 
-// A hidden temporary file next to `target`, created with mkstemp.
+// The hidden staging file for tensor data, next to `target` (mkstemp).
 int makeTemp(const std::filesystem::path& target, const char* tag, std::filesystem::path& out)
 {
     std::string tmpl = (target.parent_path() / ("." + target.filename().string() + tag + ".XXXXXX")).string();
@@ -48,19 +47,21 @@ void writeAll(int fd, const void* data, std::size_t n, const std::filesystem::pa
     }
 }
 
-// Appends `length` bytes of `src` (from offset 0) to `dst`, in the kernel where possible.
-void copyAll(int src, int dst, std::uint64_t length, const std::filesystem::path& p)
+// Appends the `length` staged bytes of `src` to `out`.
+void copyStaged(int src, AtomicFile& out, std::uint64_t length, const std::filesystem::path& staged)
 {
-    off_t offset = 0;
-    while (length > 0) {
-        const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(length, 1u << 30));
-        const ssize_t n = ::sendfile(dst, src, &offset, chunk);
+    std::vector<char> buffer(std::size_t{4} << 20);
+    std::uint64_t offset = 0;
+    while (offset < length) {
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), length - offset));
+        const ssize_t n = ::pread(src, buffer.data(), want, static_cast<off_t>(offset));
         if (n < 0) {
             if (errno == EINTR) continue;
-            throw IoError(osError(p, "copy failed"));
+            throw IoError(osError(staged, "cannot read staged tensor data"));
         }
-        if (n == 0) throw IoError(p.string() + ": copy failed: staged data is shorter than expected");
-        length -= static_cast<std::uint64_t>(n);
+        if (n == 0) throw IoError(staged.string() + ": staged tensor data is shorter than expected");
+        out.write(buffer.data(), static_cast<std::size_t>(n));
+        offset += static_cast<std::uint64_t>(n);
     }
 }
 
@@ -68,11 +69,11 @@ void copyAll(int src, int dst, std::uint64_t length, const std::filesystem::path
 
 struct SafetensorsWriter::Impl {
     std::filesystem::path target;
-    std::filesystem::path dataPath, finalPath;
-    int dataFd = -1, finalFd = -1;
+    std::filesystem::path dataPath;
+    int dataFd = -1;
     bool committed = false;
     std::uint64_t dataBytes = 0;
-    nlohmann::ordered_json header = nlohmann::ordered_json::object();
+    std::string entries;  // the header's tensor entries, already serialised, in insertion order
     nlohmann::ordered_json metadata = nlohmann::ordered_json::object();
     std::set<std::string> names;
 
@@ -84,8 +85,7 @@ struct SafetensorsWriter::Impl {
     void closeAll() noexcept
     {
         if (dataFd >= 0) ::close(dataFd);
-        if (finalFd >= 0) ::close(finalFd);
-        dataFd = finalFd = -1;
+        dataFd = -1;
     }
 
     void declare(const std::string& name, DType dtype, const std::vector<std::int64_t>& shape, std::uint64_t bytes)
@@ -108,7 +108,10 @@ struct SafetensorsWriter::Impl {
             throw InvalidArgument("tensor \"" + name + "\": " + std::to_string(bytes) + " bytes given, shape needs " +
                                   (need ? std::to_string(*need) : std::string("more than 2^64")));
         names.insert(name);
-        header[name] = {{"dtype", dtypeName}, {"shape", shape}, {"data_offsets", {dataBytes, dataBytes + bytes}}};
+        // Serialised now, so building the header stays linear in the number of tensors.
+        const nlohmann::json entry = {
+            {"dtype", dtypeName}, {"shape", shape}, {"data_offsets", {dataBytes, dataBytes + bytes}}};
+        entries += (entries.empty() ? "" : ",") + nlohmann::json(name).dump() + ":" + entry.dump();
         dataBytes += bytes;
     }
 };
@@ -125,7 +128,6 @@ SafetensorsWriter::~SafetensorsWriter()
     m_impl->closeAll();
     std::error_code ec;
     if (!m_impl->dataPath.empty()) std::filesystem::remove(m_impl->dataPath, ec);
-    if (!m_impl->committed && !m_impl->finalPath.empty()) std::filesystem::remove(m_impl->finalPath, ec);
 }
 
 void SafetensorsWriter::setMetadata(const std::string& key, const std::string& value)
@@ -168,29 +170,18 @@ void SafetensorsWriter::commit()
 {
     auto& d = *m_impl;
     d.checkOpen();
-    nlohmann::ordered_json full = nlohmann::ordered_json::object();
-    if (!d.metadata.empty()) full["__metadata__"] = d.metadata;
-    for (auto& [k, v] : d.header.items()) full[k] = v;
-    std::string text = full.dump();
+    std::string text = "{";
+    if (!d.metadata.empty()) text += "\"__metadata__\":" + d.metadata.dump() + (d.entries.empty() ? "" : ",");
+    text += d.entries + "}";
     text.append((8 - (text.size() % 8)) % 8, ' ');  // byte buffer starts at a multiple of 8
     const std::uint64_t n = text.size();
 
-    if (d.finalFd >= 0) {  // an earlier commit() failed half-way: start its file afresh
-        ::close(d.finalFd);
-        d.finalFd = -1;
-        std::error_code ignored;
-        std::filesystem::remove(d.finalPath, ignored);
-    }
-    d.finalFd = makeTemp(d.target, ".tmp", d.finalPath);
-    writeAll(d.finalFd, &n, 8, d.finalPath);
-    writeAll(d.finalFd, text.data(), text.size(), d.finalPath);
-    copyAll(d.dataFd, d.finalFd, d.dataBytes, d.finalPath);
-    if (::fsync(d.finalFd) != 0) throw IoError(osError(d.finalPath, "flush failed"));
-    if (::fchmod(d.finalFd, 0644) != 0) throw IoError(osError(d.finalPath, "cannot set permissions"));
+    AtomicFile out(d.target);  // removed again if anything below throws
+    out.write(&n, 8);
+    out.write(text.data(), text.size());
+    copyStaged(d.dataFd, out, d.dataBytes, d.dataPath);
+    out.commit();
     d.closeAll();
-    std::error_code ec;
-    std::filesystem::rename(d.finalPath, d.target, ec);
-    if (ec) throw IoError(d.target.string() + ": cannot rename the finished file into place: " + ec.message());
     d.committed = true;
 }
 
