@@ -129,22 +129,6 @@ Stats computeStatistics(const EvalFrame& f, const Overlaps& ov, const FrameFlags
     return s;
 }
 
-// The devkit's get_thresholds: scores at which recall crosses the 41 sample positions.
-std::vector<float> thresholdsFor(std::vector<float> scores, int numGt)
-{
-    std::sort(scores.begin(), scores.end(), std::greater<>());
-    std::vector<float> out;
-    double current = 0;
-    for (std::size_t i = 0; i < scores.size(); ++i) {
-        const double l = static_cast<double>(i + 1) / numGt;
-        const double r = i + 1 < scores.size() ? static_cast<double>(i + 2) / numGt : l;
-        if ((r - current) < (current - l) && i + 1 < scores.size()) continue;
-        out.push_back(scores[i]);
-        current += 1.0 / (kSamplePoints - 1.0);
-    }
-    return out;
-}
-
 ApCurve apCurve(const std::vector<EvalFrame>& frames, const std::vector<Overlaps>& ov,
                 const std::vector<FrameFlags>& flags, double minOverlap, Stats* allDetections)
 {
@@ -165,23 +149,36 @@ ApCurve apCurve(const std::vector<EvalFrame>& frames, const std::vector<Overlaps
             allDetections->fn += s.fn;
         }
     }
+    for (int k = 0; k < kSamplePoints; ++k) curve.recall[static_cast<std::size_t>(k)] = k / (kSamplePoints - 1.0);
     if (numGt == 0) return curve;
-    const auto thresholds = thresholdsFor(scores, numGt);
-    for (std::size_t t = 0; t < thresholds.size() && t < kSamplePoints; ++t) {
+    // Every score at which a true positive appears is an operating point of the PR curve. The
+    // devkit samples ~41 of them assuming thousands of ground-truth boxes (with a handful it
+    // under-reports: 3 perfect cars would score 5 %); taking all of them gives the R40
+    // definition exactly: precision interpolated at recall k/40, k = 1..40.
+    std::sort(scores.begin(), scores.end(), std::greater<>());
+    scores.erase(std::unique(scores.begin(), scores.end()), scores.end());
+    std::vector<std::pair<double, double>> points;  // (recall, precision)
+    for (const float t : scores) {
         int tp = 0, fp = 0, fn = 0;
         for (std::size_t k = 0; k < frames.size(); ++k) {
-            const auto s = computeStatistics(frames[k], ov[k], flags[k], minOverlap, thresholds[t], true);
+            const auto s = computeStatistics(frames[k], ov[k], flags[k], minOverlap, t, true);
             tp += s.tp;
             fp += s.fp;
             fn += s.fn;
         }
-        curve.precision[t] = tp + fp > 0 ? static_cast<double>(tp) / (tp + fp) : 0.0;
-        curve.recall[t] = tp + fn > 0 ? static_cast<double>(tp) / (tp + fn) : 0.0;
+        if (tp + fp > 0 && tp + fn > 0)
+            points.emplace_back(static_cast<double>(tp) / (tp + fn), static_cast<double>(tp) / (tp + fp));
     }
-    for (int t = kSamplePoints - 2; t >= 0; --t)
-        curve.precision[static_cast<std::size_t>(t)] =
-            std::max(curve.precision[static_cast<std::size_t>(t)], curve.precision[static_cast<std::size_t>(t) + 1]);
-    curve.ap = std::accumulate(curve.precision.begin() + 1, curve.precision.end(), 0.0) / (kSamplePoints - 1);
+    double sum = 0;
+    for (int k = 0; k < kSamplePoints; ++k) {
+        const double r = curve.recall[static_cast<std::size_t>(k)];
+        double best = 0;
+        for (const auto& [rec, prec] : points)
+            if (rec >= r - 1e-12) best = std::max(best, prec);
+        curve.precision[static_cast<std::size_t>(k)] = best;
+        if (k > 0) sum += best;
+    }
+    curve.ap = sum / (kSamplePoints - 1);
     return curve;
 }
 

@@ -2,8 +2,10 @@
 // KITTI-protocol scoring of 3D detections (shared/FORMATS.md §4.4): BEV and 3D AP|R40 per class
 // and difficulty at IoU 0.7 (Car) / 0.5 (Pedestrian, Cyclist), following the official devkit
 // as ported in OpenPCDet's kitti_object_eval_python (ignore rules, Van / Person_sitting as
-// "neighbour" classes, score thresholds sampled at 41 recall positions, precision made
-// monotone, AP = mean of the 40 positions 1/40 .. 1). Plus a per-box greedy matching by score
+// "neighbour" classes, matching at each score threshold). AP|R40 = mean over r = 1/40 .. 1 of
+// the precision interpolated at recall r (max precision at recall >= r), evaluated at every
+// operating point rather than the devkit's 41 sampled thresholds, which under-report when
+// there are few ground-truth boxes (see detection_eval.cpp). Plus a per-box greedy matching by score
 // that the viewer shows (which ground truth each detection matched and with what IoU).
 
 #include "quantscope/lidar/box3d.h"
@@ -35,8 +37,8 @@ struct EvalSettings {
 };
 
 struct ApCurve {
-    std::array<double, 41> precision{};  ///< at the 41 sampled score thresholds (monotone)
-    std::array<double, 41> recall{};
+    std::array<double, 41> recall{};     ///< k / 40, k = 0..40
+    std::array<double, 41> precision{};  ///< interpolated precision at recall[k]
     double ap = 0.0;                     ///< AP|R40, a fraction in [0, 1]
 };
 
