@@ -148,6 +148,10 @@ private Q_SLOTS:
         QCOMPARE(t->item(0, 2)->text(), QStringLiteral("0.00"));    // B: no detections
         QCOMPARE(t->item(0, 3)->text(), QStringLiteral("-100.00"));
         QCOMPARE(t->item(2, 1)->text(), QStringLiteral("n/a"));     // no cyclist labelled
+        // A screenshot of the whole widget for people reviewing the build (not compared).
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        w.grab().save(QStringLiteral(QS_BINARY_DIR "/tests/viewers/lidar_compare_widget.png"));
     }
 };
 

@@ -300,9 +300,12 @@ void PointCloudView::showPerspectiveView()
     const auto& f = m_view->frame;
     const double cx = 0.5 * (f[0] + f[1]), cy = 0.5 * (f[2] + f[3]);
     const double r = 0.5 * std::max(f[1] - f[0], f[3] - f[2]);
+    // Look forward (+x) at the front half of the cloud from behind and above: for a driving
+    // scan the ego vehicle sits near the bottom of the view and the road ahead fills it.
+    const double fx = cx + 0.25 * r;
     CameraState s;
-    s.focalPoint = {cx, cy, f[4]};
-    s.position = {cx - 1.0 * r, cy, f[4] + 0.7 * r};
+    s.focalPoint = {fx, cy, f[4]};
+    s.position = {fx - 0.6 * r, cy, f[4] + 0.45 * r};
     s.viewUp = {0, 0, 1};
     s.viewAngle = 40;
     s.parallel = false;
