@@ -1,6 +1,7 @@
 // Side-by-side A/B LiDAR comparison: two linked PointCloudViews, shared controls, AP table.
 #include "quantscope/viewers/lidar_compare_widget.h"
 
+#include "quantscope/error.h"
 #include "quantscope/lidar/kitti.h"
 
 #include <QCheckBox>
@@ -208,8 +209,10 @@ void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std
     const qs::PointCloud pc = qs::readPointCloud(cloud);
     std::optional<qs::KittiCalib> calib;
     if (!calibPath.empty()) calib = qs::readKittiCalib(calibPath);
+    if (!label.empty() && !calib)
+        throw qs::InvalidArgument(label.string() + ": KITTI labels are in the camera frame and need a calibration file");
     std::vector<qs::Box3D> gt;
-    if (!label.empty() && calib) gt = qs::readKittiLabels(label, *calib);
+    if (!label.empty()) gt = qs::readKittiLabels(label, *calib);
     auto readDets = [&](const std::filesystem::path& p) {
         std::vector<qs::Box3D> d;
         if (p.empty()) return d;

@@ -145,8 +145,7 @@ void PointCloudView::setPointCloud(const qs::PointCloud& cloud)
     v.points->SetPoints(pts);
     v.points->SetVerts(verts);
     // Frame the presets on the central 98 % of the points.
-    std::vector<float> xs(cloud.x), ys(cloud.y), zs(cloud.z);
-    const auto rx = robustRange(xs), ry = robustRange(ys), rz = robustRange(zs);
+    const auto rx = robustRange(cloud.x), ry = robustRange(cloud.y), rz = robustRange(cloud.z);
     v.frame = {rx.first, rx.second, ry.first, ry.second, rz.first, rz.second};
     setColorMode(v.mode);
     rebuildBoxes(BoxSet::GroundTruth);

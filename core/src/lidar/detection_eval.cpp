@@ -5,6 +5,7 @@
 #include "quantscope/lidar/iou.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <numeric>
 

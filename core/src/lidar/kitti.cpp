@@ -158,6 +158,8 @@ std::vector<Box3D> readKittiLabels(const std::filesystem::path& path, const Kitt
         Box3D b;
         b.hasKittiInfo = true;
         b.kitti.truncation = static_cast<float>(v[0]);
+        if (v[1] < -1 || v[1] > 3 || v[1] != std::floor(v[1]))
+            throw FormatError(name, field, lines.lineStart(), "occlusion must be -1, 0, 1, 2 or 3");
         b.kitti.occlusion = static_cast<int>(v[1]);
         b.kitti.alpha = static_cast<float>(v[2]);
         for (int k = 0; k < 4; ++k) b.kitti.bbox[static_cast<std::size_t>(k)] = static_cast<float>(v[3 + static_cast<std::size_t>(k)]);

@@ -214,6 +214,10 @@ private Q_SLOTS:
             QCOMPARE(e.field(), std::string("line 2"));
             QCOMPARE(e.offset(), std::uint64_t{32});
         }
+        std::ofstream(bad) << "Car 0 9e300 0 0 0 0 0 1 1 1 0 0 5 0\n";  // would be UB as an int
+        QVERIFY_THROWS_EXCEPTION(FormatError, readKittiLabels(bad, calib));
+        std::ofstream(bad) << "Car 0 0 0 0 0 0 0 -1 1 1 0 0 5 0\n";
+        QVERIFY_THROWS_EXCEPTION(FormatError, readKittiLabels(bad, calib));
         std::ofstream(bad) << "1 2 3 4 5 6 0.1 0 x\n";
         QVERIFY_THROWS_EXCEPTION(FormatError, readPredVelo(bad));
         std::ofstream(bad) << "P2: 1 2 3\n";

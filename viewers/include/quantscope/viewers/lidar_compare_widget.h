@@ -35,7 +35,7 @@ public:
     /// Loads one KITTI frame: a point cloud (any format readPointCloud knows), label_2 +
     /// calib (optional: empty paths skip them), and detection files A and B (pred_velo or KITTI
     /// results; empty = none). Scores A and B against the labels and fills the table.
-    /// Throws qs::Error (the caller shows it).
+    /// Throws qs::Error (the caller shows it); InvalidArgument for a label without calib.
     void loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
                    const std::filesystem::path& calib, const std::filesystem::path& detA,
                    const std::filesystem::path& detB);
