@@ -1,0 +1,69 @@
+#pragma once
+// Two PointCloudViews side by side (A and B, e.g. FP32 and quantized detections) with linked
+// cameras, shared display controls, and a table of AP A vs B with deltas.
+
+#include "quantscope/lidar/detection_eval.h"
+#include "quantscope/viewers/point_cloud_view.h"
+
+#include <QWidget>
+
+#include <filesystem>
+
+class QCheckBox;
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QTableWidget;
+
+namespace qs::viewers {
+
+class LidarCompareWidget : public QWidget {
+    Q_OBJECT
+
+public:
+    explicit LidarCompareWidget(QWidget* parent = nullptr);
+
+    void setPointCloud(const qs::PointCloud& cloud);
+    void setGroundTruth(const std::vector<qs::Box3D>& boxes);
+    void setDetectionsA(const std::vector<qs::Box3D>& boxes);
+    void setDetectionsB(const std::vector<qs::Box3D>& boxes);
+    /// Titles over the two views ("FP32", "INT8 EasyQuant", ...).
+    void setLabels(const QString& a, const QString& b);
+    /// The AP table: per class, moderate AP 3D and BEV for A and B and their difference.
+    void setMetrics(const qs::EvalResult& a, const qs::EvalResult& b);
+
+    /// Loads one KITTI frame: a point cloud (any format readPointCloud knows), label_2 +
+    /// calib (optional: empty paths skip them), and detection files A and B (pred_velo or KITTI
+    /// results; empty = none). Scores A and B against the labels and fills the table.
+    /// Throws qs::Error (the caller shows it); InvalidArgument for a label without calib.
+    void loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
+                   const std::filesystem::path& calib, const std::filesystem::path& detA,
+                   const std::filesystem::path& detB);
+
+    PointCloudView* viewA() const { return m_viewA; }
+    PointCloudView* viewB() const { return m_viewB; }
+    QTableWidget* metricsTable() const { return m_table; }
+    /// The text describing the last picked box.
+    QString pickedText() const;
+
+Q_SIGNALS:
+    void boxPicked(const qs::viewers::PickedBox& picked);
+
+private:
+    void showPicked(const PickedBox& picked);
+    void linkCameras(PointCloudView* from, PointCloudView* to);
+
+    PointCloudView* m_viewA = nullptr;
+    PointCloudView* m_viewB = nullptr;
+    QLabel* m_titleA = nullptr;
+    QLabel* m_titleB = nullptr;
+    QComboBox* m_colorMode = nullptr;
+    QDoubleSpinBox* m_pointSize = nullptr;
+    QCheckBox* m_showGt = nullptr;
+    QCheckBox* m_showDet = nullptr;
+    QCheckBox* m_showScores = nullptr;
+    QTableWidget* m_table = nullptr;
+    QLabel* m_picked = nullptr;
+};
+
+}  // namespace qs::viewers

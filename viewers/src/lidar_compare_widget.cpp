@@ -1,0 +1,260 @@
+// Side-by-side A/B LiDAR comparison: two linked PointCloudViews, shared controls, AP table.
+#include "quantscope/viewers/lidar_compare_widget.h"
+
+#include "quantscope/error.h"
+#include "quantscope/lidar/kitti.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace qs::viewers {
+
+namespace {
+
+QString pct(double fraction) { return QString::number(100.0 * fraction, 'f', 2); }
+
+QString signedPct(double fraction)
+{
+    const QString s = QString::number(100.0 * fraction, 'f', 2);
+    return fraction > 0 ? QLatin1Char('+') + s : s;
+}
+
+QWidget* titled(QLabel* title, PointCloudView* view)
+{
+    auto* w = new QWidget;
+    auto* l = new QVBoxLayout(w);
+    l->setContentsMargins(0, 0, 0, 0);
+    l->setSpacing(2);
+    l->addWidget(title);
+    l->addWidget(view, 1);
+    return w;
+}
+
+QString boxText(const qs::Box3D& b)
+{
+    return QObject::tr("%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad")
+        .arg(QString::fromStdString(b.className))
+        .arg(b.x, 0, 'f', 2).arg(b.y, 0, 'f', 2).arg(b.z, 0, 'f', 2)
+        .arg(b.dx, 0, 'f', 2).arg(b.dy, 0, 'f', 2).arg(b.dz, 0, 'f', 2)
+        .arg(b.heading, 0, 'f', 2);
+}
+
+}  // namespace
+
+LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
+{
+    qRegisterMetaType<PickedBox>();
+    qRegisterMetaType<CameraState>();
+    m_viewA = new PointCloudView;
+    m_viewB = new PointCloudView;
+    m_viewA->setObjectName(QStringLiteral("lidarViewA"));
+    m_viewB->setObjectName(QStringLiteral("lidarViewB"));
+    m_titleA = new QLabel(tr("A"));
+    m_titleB = new QLabel(tr("B"));
+
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(titled(m_titleA, m_viewA));
+    splitter->addWidget(titled(m_titleB, m_viewB));
+
+    m_colorMode = new QComboBox;
+    m_colorMode->setObjectName(QStringLiteral("lidarColorMode"));
+    m_colorMode->addItem(tr("Intensity"), static_cast<int>(ColorMode::Intensity));
+    m_colorMode->addItem(tr("Height"), static_cast<int>(ColorMode::Height));
+    m_colorMode->addItem(tr("Distance"), static_cast<int>(ColorMode::Distance));
+    m_colorMode->addItem(tr("Solid"), static_cast<int>(ColorMode::Solid));
+    m_pointSize = new QDoubleSpinBox;
+    m_pointSize->setObjectName(QStringLiteral("lidarPointSize"));
+    m_pointSize->setRange(1, 10);
+    m_pointSize->setSingleStep(0.5);
+    m_pointSize->setValue(1);
+    m_pointSize->setPrefix(tr("point size "));
+    m_showGt = new QCheckBox(tr("Ground truth"));
+    m_showDet = new QCheckBox(tr("Detections"));
+    m_showScores = new QCheckBox(tr("Scores"));
+    for (auto* c : {m_showGt, m_showDet, m_showScores}) c->setChecked(true);
+    auto* perspective = new QPushButton(tr("Perspective"));
+    auto* birdsEye = new QPushButton(tr("Bird's eye"));
+
+    auto* controls = new QHBoxLayout;
+    controls->addWidget(m_colorMode);
+    controls->addWidget(m_pointSize);
+    controls->addWidget(m_showGt);
+    controls->addWidget(m_showDet);
+    controls->addWidget(m_showScores);
+    controls->addStretch(1);
+    controls->addWidget(perspective);
+    controls->addWidget(birdsEye);
+
+    m_table = new QTableWidget(0, 7);
+    m_table->setObjectName(QStringLiteral("lidarApTable"));
+    m_table->setHorizontalHeaderLabels({tr("Class"), tr("AP 3D A"), tr("AP 3D B"), tr("Δ 3D"), tr("AP BEV A"),
+                                        tr("AP BEV B"), tr("Δ BEV")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->setMaximumHeight(130);
+    m_picked = new QLabel(tr("Click a box to see its attributes and match."));
+    m_picked->setObjectName(QStringLiteral("lidarPickedBox"));
+    m_picked->setWordWrap(true);
+    m_picked->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(m_table, 2);
+    bottom->addWidget(m_picked, 1);
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(controls);
+    layout->addWidget(splitter, 1);
+    layout->addLayout(bottom);
+
+    connect(m_colorMode, &QComboBox::currentIndexChanged, this, [this](int) {
+        const auto mode = static_cast<ColorMode>(m_colorMode->currentData().toInt());
+        m_viewA->setColorMode(mode);
+        m_viewB->setColorMode(mode);
+    });
+    connect(m_pointSize, &QDoubleSpinBox::valueChanged, this, [this](double v) {
+        m_viewA->setPointSize(v);
+        m_viewB->setPointSize(v);
+    });
+    connect(m_showGt, &QCheckBox::toggled, this, [this](bool on) {
+        m_viewA->setBoxSetVisible(BoxSet::GroundTruth, on);
+        m_viewB->setBoxSetVisible(BoxSet::GroundTruth, on);
+    });
+    connect(m_showDet, &QCheckBox::toggled, this, [this](bool on) {
+        m_viewA->setBoxSetVisible(BoxSet::DetectionsA, on);
+        m_viewB->setBoxSetVisible(BoxSet::DetectionsB, on);
+    });
+    connect(m_showScores, &QCheckBox::toggled, this, [this](bool on) {
+        m_viewA->setScoreLabelsVisible(on);
+        m_viewB->setScoreLabelsVisible(on);
+    });
+    // Presets apply to A; the link carries them to B.
+    connect(perspective, &QPushButton::clicked, m_viewA, &PointCloudView::showPerspectiveView);
+    connect(birdsEye, &QPushButton::clicked, m_viewA, &PointCloudView::showBirdsEyeView);
+    linkCameras(m_viewA, m_viewB);
+    linkCameras(m_viewB, m_viewA);
+    for (auto* v : {m_viewA, m_viewB})
+        connect(v, &PointCloudView::boxPicked, this, [this](const PickedBox& p) {
+            showPicked(p);
+            Q_EMIT boxPicked(p);
+        });
+}
+
+void LidarCompareWidget::linkCameras(PointCloudView* from, PointCloudView* to)
+{
+    // setCameraState does not emit cameraChanged, so the link cannot loop.
+    connect(from, &VtkHostWidget::cameraChanged, to, &VtkHostWidget::setCameraState);
+}
+
+void LidarCompareWidget::setPointCloud(const qs::PointCloud& cloud)
+{
+    m_viewA->setPointCloud(cloud);
+    m_viewB->setPointCloud(cloud);
+    m_viewA->showPerspectiveView();
+}
+
+void LidarCompareWidget::setGroundTruth(const std::vector<qs::Box3D>& boxes)
+{
+    m_viewA->setBoxes(BoxSet::GroundTruth, boxes);
+    m_viewB->setBoxes(BoxSet::GroundTruth, boxes);
+}
+
+void LidarCompareWidget::setDetectionsA(const std::vector<qs::Box3D>& boxes) { m_viewA->setBoxes(BoxSet::DetectionsA, boxes); }
+void LidarCompareWidget::setDetectionsB(const std::vector<qs::Box3D>& boxes) { m_viewB->setBoxes(BoxSet::DetectionsB, boxes); }
+
+void LidarCompareWidget::setLabels(const QString& a, const QString& b)
+{
+    m_titleA->setText(a);
+    m_titleB->setText(b);
+}
+
+void LidarCompareWidget::setMetrics(const qs::EvalResult& a, const qs::EvalResult& b)
+{
+    m_table->setRowCount(0);
+    for (const auto& ca : a.classes) {
+        const qs::ClassEvaluation* cb = nullptr;
+        for (const auto& c : b.classes)
+            if (c.name == ca.name) cb = &c;
+        const int row = m_table->rowCount();
+        m_table->insertRow(row);
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(ca.name)));
+        const bool noGt = ca.numGt[1] == 0;
+        auto set = [&](int col, const QString& text) {
+            auto* item = new QTableWidgetItem(noGt ? tr("n/a") : text);
+            item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            m_table->setItem(row, col, item);
+        };
+        const double a3 = ca.d3[1].ap, ab = ca.bev[1].ap;
+        const double b3 = cb ? cb->d3[1].ap : 0.0, bb = cb ? cb->bev[1].ap : 0.0;
+        set(1, pct(a3));
+        set(2, pct(b3));
+        set(3, signedPct(b3 - a3));
+        set(4, pct(ab));
+        set(5, pct(bb));
+        set(6, signedPct(bb - ab));
+    }
+}
+
+void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
+                                   const std::filesystem::path& calibPath, const std::filesystem::path& detA,
+                                   const std::filesystem::path& detB)
+{
+    const qs::PointCloud pc = qs::readPointCloud(cloud);
+    std::optional<qs::KittiCalib> calib;
+    if (!calibPath.empty()) calib = qs::readKittiCalib(calibPath);
+    if (!label.empty() && !calib)
+        throw qs::InvalidArgument(label.string() + ": KITTI labels are in the camera frame and need a calibration file");
+    std::vector<qs::Box3D> gt;
+    if (!label.empty()) gt = qs::readKittiLabels(label, *calib);
+    auto readDets = [&](const std::filesystem::path& p) {
+        std::vector<qs::Box3D> d;
+        if (p.empty()) return d;
+        d = qs::readDetections(p, calib ? &*calib : nullptr);
+        if (calib) qs::fillProjectedImageBoxes(*calib, d);
+        return d;
+    };
+    const auto a = readDets(detA), b = readDets(detB);
+    setPointCloud(pc);
+    std::vector<qs::Box3D> shownGt;
+    for (const auto& g : gt)
+        if (!g.isDontCare()) shownGt.push_back(g);
+    setGroundTruth(shownGt);
+    setDetectionsA(a);
+    setDetectionsB(b);
+    if (!gt.empty()) {
+        const std::string id = qs::frameIdOf(cloud);
+        setMetrics(qs::evaluateDetections({qs::EvalFrame{id, gt, a}}),
+                   qs::evaluateDetections({qs::EvalFrame{id, gt, b}}));
+    }
+}
+
+QString LidarCompareWidget::pickedText() const { return m_picked->text(); }
+
+void LidarCompareWidget::showPicked(const PickedBox& p)
+{
+    static const char* setNames[] = {"ground truth", "detection A", "detection B"};
+    QString text = tr("%1 #%2: %3").arg(tr(setNames[static_cast<int>(p.set)])).arg(p.index).arg(boxText(p.box));
+    if (p.set != BoxSet::GroundTruth) {
+        text += tr(", score %1").arg(p.box.score, 0, 'f', 3);
+        text += p.match.truePositive
+                    ? tr("\nTrue positive: matches ground truth #%1, IoU 3D %2, BEV %3")
+                          .arg(p.match.gtIndex).arg(p.match.iou3d, 0, 'f', 3).arg(p.match.iouBev, 0, 'f', 3)
+                    : tr("\nFalse positive (best IoU 3D with a %1: %2)")
+                          .arg(QString::fromStdString(p.box.className)).arg(p.match.iou3d, 0, 'f', 3);
+    } else {
+        text += p.matchedBy >= 0 ? tr("\nMatched by %1 #%2, IoU 3D %3, BEV %4")
+                                       .arg(tr(setNames[static_cast<int>(p.matchedBySet)])).arg(p.matchedBy)
+                                       .arg(p.match.iou3d, 0, 'f', 3).arg(p.match.iouBev, 0, 'f', 3)
+                                 : tr("\nMissed: no detection matches it");
+    }
+    m_picked->setText(text);
+}
+
+}  // namespace qs::viewers
