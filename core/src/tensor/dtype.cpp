@@ -165,6 +165,7 @@ void decodeToFloat(DType t, const std::byte* src, float* dst, std::size_t count)
     if (count % tr.blockElements != 0)
         throw InvalidArgument("decodeToFloat: " + std::string(tr.name) + " needs a multiple of " +
                               std::to_string(tr.blockElements) + " elements");
+    if (count == 0) return;  // empty tensors may come with a null data pointer
     switch (t) {
     case DType::F64: decodePlain<double>(src, dst, count); return;
     case DType::F32: std::memcpy(dst, src, count * 4); return;
