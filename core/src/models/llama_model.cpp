@@ -1,0 +1,197 @@
+#include "models/llama_impl.h"
+
+#include "quantscope/error.h"
+
+#include <cmath>
+#include <string>
+
+namespace qs {
+
+namespace {
+
+constexpr int kMaxDim = 1 << 20;  // sanity bound on every size, far above real models
+
+std::string layerName(int l, const char* suffix) { return "layers." + std::to_string(l) + "." + suffix; }
+
+// Fetches `slot` through `fn` and checks its element count (norms may come as [n] or [1, n]).
+std::vector<float> fetch(const LlamaWeightFn& fn, const LlamaWeightSlot& slot)
+{
+    Matrix m = fn(slot);
+    const bool shapeOk = m.rows == slot.rows && m.cols == slot.cols;
+    const bool normOk = slot.rows == 1 && m.size() == slot.cols;
+    if (!(shapeOk || normOk) || m.values.size() != static_cast<std::size_t>(m.size()))
+        throw InvalidArgument("weight " + slot.name + " is [" + std::to_string(m.rows) + ", " + std::to_string(m.cols) +
+                              "] but the model config needs [" + std::to_string(slot.rows) + ", " +
+                              std::to_string(slot.cols) + "]");
+    return std::move(m.values);
+}
+
+void append(std::vector<float>& dst, const std::vector<float>& src) { dst.insert(dst.end(), src.begin(), src.end()); }
+
+void checkToken(const LlamaConfig& c, int token)
+{
+    if (token < 0 || token >= c.vocabSize)
+        throw InvalidArgument("token " + std::to_string(token) + " is outside the vocabulary of " +
+                              std::to_string(c.vocabSize));
+}
+
+void checkSequence(const LlamaConfig& c, std::span<const int> tokens)
+{
+    if (tokens.empty()) throw InvalidArgument("empty token sequence");
+    if (tokens.size() > static_cast<std::size_t>(c.seqLen))
+        throw InvalidArgument("sequence of " + std::to_string(tokens.size()) + " tokens is longer than the model's " +
+                              std::to_string(c.seqLen));
+    for (int t : tokens) checkToken(c, t);
+}
+
+}  // namespace
+
+void validate(const LlamaConfig& c)
+{
+    const std::pair<const char*, int> sizes[] = {{"dim", c.dim},       {"hidden_dim", c.hiddenDim},
+                                                 {"n_layers", c.layers}, {"n_heads", c.heads},
+                                                 {"n_kv_heads", c.kvHeads}, {"vocab_size", c.vocabSize},
+                                                 {"seq_len", c.seqLen}};
+    for (const auto& [name, v] : sizes)
+        if (v <= 0 || v > kMaxDim)
+            throw InvalidArgument(std::string("llama config: ") + name + " = " + std::to_string(v) + " is out of range");
+    if (c.dim % c.heads != 0) throw InvalidArgument("llama config: dim is not a multiple of n_heads");
+    if (c.heads % c.kvHeads != 0) throw InvalidArgument("llama config: n_heads is not a multiple of n_kv_heads");
+    if (c.headSize() % 2 != 0) throw InvalidArgument("llama config: head size must be even for rotary embeddings");
+    if (!(c.normEps > 0) || !(c.ropeTheta > 0)) throw InvalidArgument("llama config: norm eps and rope theta must be > 0");
+}
+
+std::vector<LlamaWeightSlot> llamaWeightSlots(const LlamaConfig& c)
+{
+    const std::int64_t dim = c.dim, hid = c.hiddenDim, kv = c.kvDim(), vocab = c.vocabSize;
+    std::vector<LlamaWeightSlot> s;
+    s.push_back({"tok_embeddings.weight", vocab, dim, false, true, false});
+    for (int l = 0; l < c.layers; ++l) {
+        s.push_back({layerName(l, "attention_norm.weight"), 1, dim, false, false, false});
+        s.push_back({layerName(l, "attention.wq.weight"), dim, dim, true, false, false});
+        s.push_back({layerName(l, "attention.wk.weight"), kv, dim, true, false, false});
+        s.push_back({layerName(l, "attention.wv.weight"), kv, dim, true, false, false});
+        s.push_back({layerName(l, "attention.wo.weight"), dim, dim, true, false, false});
+        s.push_back({layerName(l, "ffn_norm.weight"), 1, dim, false, false, false});
+        s.push_back({layerName(l, "feed_forward.w1.weight"), hid, dim, true, false, false});
+        s.push_back({layerName(l, "feed_forward.w2.weight"), dim, hid, true, false, false});
+        s.push_back({layerName(l, "feed_forward.w3.weight"), hid, dim, true, false, false});
+    }
+    s.push_back({"norm.weight", 1, dim, false, false, false});
+    if (!c.sharedClassifier) s.push_back({"output.weight", vocab, dim, false, false, true});
+    return s;
+}
+
+LlamaModel::LlamaModel(const LlamaConfig& config, const LlamaWeightFn& weights) : m_impl(std::make_unique<Impl>())
+{
+    validate(config);
+    Impl& m = *m_impl;
+    m.config = config;
+    const auto slots = llamaWeightSlots(config);
+    std::size_t i = 0;
+    auto next = [&] { return fetch(weights, slots.at(i++)); };
+    m.embedding = next();
+    m.layers.resize(static_cast<std::size_t>(config.layers));
+    for (auto& layer : m.layers) {
+        layer.attnNorm = next();
+        layer.wqkv = next();
+        append(layer.wqkv, next());
+        append(layer.wqkv, next());
+        layer.wo = next();
+        layer.ffnNorm = next();
+        layer.w13 = next();
+        layer.w2 = next();
+        append(layer.w13, next());
+    }
+    m.finalNorm = next();
+    if (!config.sharedClassifier) m.classifier = next();
+
+    // RoPE tables as run.c computes them (float): angle = pos / theta^(2i / head_size).
+    const int half = config.headSize() / 2;
+    m.ropeCos.resize(static_cast<std::size_t>(config.seqLen) * half);
+    m.ropeSin.resize(m.ropeCos.size());
+    for (int pos = 0; pos < config.seqLen; ++pos)
+        for (int j = 0; j < half; ++j) {
+            const float freq = 1.0f / std::pow(config.ropeTheta, static_cast<float>(2 * j) / static_cast<float>(config.headSize()));
+            const float angle = static_cast<float>(pos) * freq;
+            m.ropeCos[static_cast<std::size_t>(pos) * half + j] = std::cos(angle);
+            m.ropeSin[static_cast<std::size_t>(pos) * half + j] = std::sin(angle);
+        }
+}
+
+LlamaModel::~LlamaModel() = default;
+LlamaModel::LlamaModel(LlamaModel&&) noexcept = default;
+LlamaModel& LlamaModel::operator=(LlamaModel&&) noexcept = default;
+
+const LlamaConfig& LlamaModel::config() const noexcept { return m_impl->config; }
+
+Matrix LlamaModel::forward(std::span<const int> tokens) const
+{
+    checkSequence(m_impl->config, tokens);
+    const auto T = static_cast<int>(tokens.size());
+    Matrix logits(T, m_impl->config.vocabSize);
+    const std::size_t cache = m_impl->layers.size() * tokens.size() * static_cast<std::size_t>(m_impl->config.kvDim());
+    std::vector<float> kc(cache), vc(cache);
+    llamaForwardChunk(*m_impl, tokens, 0, kc.data(), vc.data(), T, T, logits.values.data(), nullptr);
+    return logits;
+}
+
+double LlamaModel::sequenceNll(std::span<const int> tokens) const
+{
+    checkSequence(m_impl->config, tokens);
+    return llamaSequenceNll(*m_impl, tokens);
+}
+
+double LlamaModel::sequenceNllIncremental(std::span<const int> tokens) const
+{
+    checkSequence(m_impl->config, tokens);
+    Session session(*this);
+    double nll = 0.0;
+    for (std::size_t t = 0; t + 1 < tokens.size(); ++t) {
+        const auto logits = session.step(tokens[t]);
+        float mx = logits[0];
+        for (float v : logits) mx = std::max(mx, v);
+        double sum = 0.0;
+        for (float v : logits) sum += std::exp(double(v - mx));
+        nll += double(mx) + std::log(sum) - double(logits[static_cast<std::size_t>(tokens[t + 1])]);
+    }
+    return nll;
+}
+
+struct LlamaModel::Session::Impl {
+    const LlamaModel::Impl* model = nullptr;
+    int pos = 0;
+    std::vector<float> kCache, vCache, logits;
+};
+
+LlamaModel::Session::Session(const LlamaModel& model) : m_impl(std::make_unique<Impl>())
+{
+    const LlamaConfig& c = model.config();
+    m_impl->model = model.m_impl.get();
+    const std::size_t cache = static_cast<std::size_t>(c.layers) * c.seqLen * c.kvDim();
+    m_impl->kCache.resize(cache);
+    m_impl->vCache.resize(cache);
+    m_impl->logits.resize(static_cast<std::size_t>(c.vocabSize));
+}
+
+LlamaModel::Session::~Session() = default;
+LlamaModel::Session::Session(Session&&) noexcept = default;
+LlamaModel::Session& LlamaModel::Session::operator=(Session&&) noexcept = default;
+
+std::span<const float> LlamaModel::Session::step(int token)
+{
+    const LlamaConfig& c = m_impl->model->config;
+    checkToken(c, token);
+    if (m_impl->pos >= c.seqLen)
+        throw InvalidArgument("session is full: the model accepts " + std::to_string(c.seqLen) + " positions");
+    const int one[] = {token};
+    llamaForwardChunk(*m_impl->model, one, m_impl->pos, m_impl->kCache.data(), m_impl->vCache.data(), c.seqLen, 1,
+                      m_impl->logits.data(), nullptr);
+    ++m_impl->pos;
+    return m_impl->logits;
+}
+
+int LlamaModel::Session::position() const noexcept { return m_impl->pos; }
+void LlamaModel::Session::reset() noexcept { m_impl->pos = 0; }
+
+}  // namespace qs
