@@ -1,0 +1,243 @@
+#include "quantscope/error.h"
+#include "quantscope/io/checkpoint.h"
+#include "quantscope/models/llama_eval.h"
+#include "quantscope/models/llama_loader.h"
+#include "test_data.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+#include <cstring>
+#include <fstream>
+
+// The full-file check evaluates 380,662 tokens: fine in Release, too slow under ASan Debug.
+#if defined(QS_SANITIZED) || defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
+using namespace qs;
+
+namespace {
+
+const std::string kGreedyStart =
+    "Once upon a time, there was a little girl named Lily. She loved to play outside in the park.";
+
+LlamaModel loadModel(const std::filesystem::path& path)
+{
+    const auto ckpt = openCheckpoint(path);
+    return loadLlamaModel(*ckpt, inspectLlamaCheckpoint(*ckpt));
+}
+
+// A llama2.c checkpoint re-exposed under Hugging Face names, with q/k rows permuted the way
+// transformers' convert_llama_weights_to_hf.py does, and no metadata (config.json instead).
+class HfView final : public Checkpoint {
+public:
+    HfView(std::unique_ptr<Checkpoint> src, const std::filesystem::path& fakePath, int heads, int kvHeads)
+        : Checkpoint(fakePath), m_src(std::move(src)), m_heads(heads), m_kvHeads(kvHeads)
+    {
+        for (const auto& t : m_src->tensors()) {
+            TensorInfo info = t;
+            info.name = llamaTensorName(t.name, LlamaNaming::HuggingFace);
+            m_tensors.push_back(info);
+        }
+    }
+    std::string_view format() const noexcept override { return "test-hf"; }
+    Matrix readMatrix(std::size_t i) const override
+    {
+        const auto& name = m_src->tensors()[i].name;
+        Matrix m = m_src->readMatrix(i);
+        if (name.find("attention.wq") != std::string::npos)
+            return permuteRopeRows(m, m_heads, LlamaNaming::Meta, LlamaNaming::HuggingFace);
+        if (name.find("attention.wk") != std::string::npos)
+            return permuteRopeRows(m, m_kvHeads, LlamaNaming::Meta, LlamaNaming::HuggingFace);
+        return m;
+    }
+    std::vector<std::byte> readRaw(std::size_t i) const override { return m_src->readRaw(i); }
+
+private:
+    std::unique_ptr<Checkpoint> m_src;
+    int m_heads;
+    int m_kvHeads;
+};
+
+}  // namespace
+
+class TestLlamaModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void configFromLlama2cHeader()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        const auto ckpt = openCheckpoint(path);
+        const auto info = inspectLlamaCheckpoint(*ckpt);
+        QCOMPARE(info.naming, LlamaNaming::Meta);
+        QCOMPARE(info.config.dim, 64);
+        QCOMPARE(info.config.hiddenDim, 172);
+        QCOMPARE(info.config.layers, 5);
+        QCOMPARE(info.config.heads, 8);
+        QCOMPARE(info.config.kvHeads, 4);
+        QCOMPARE(info.config.vocabSize, 512);
+        QVERIFY(info.config.sharedClassifier);
+        QCOMPARE(info.config.rope, RopeStyle::Interleaved);
+    }
+
+    void greedyDecodingFromBothFormats()
+    {
+        QS_REQUIRE_DATA(legacy, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(v1, "llm/stories260K_v1.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        const LlamaTokenizer tok(tokPath);
+        const auto a = generateGreedy(loadModel(legacy), 40);
+        const auto b = generateGreedy(loadModel(v1), 40);
+        QCOMPARE(a, b);
+        const auto text = tok.decode(a);
+        QVERIFY2(text.rfind(kGreedyStart, 0) == 0, text.c_str());
+    }
+
+    void nllOfFirst40Paragraphs()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(v1, "llm/stories260K_v1.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        QS_REQUIRE_DATA(text, "text/tinystories_val.txt");
+        const LlamaTokenizer tok(tokPath);
+        PerplexityOptions o;
+        o.maxParagraphs = 40;
+        const auto r = evaluatePerplexity(loadModel(path), tok, text, o);
+        QCOMPARE(r.sequences, std::int64_t(40));
+        QCOMPARE(r.tokens, std::int64_t(4059));
+        QVERIFY2(std::abs(r.nll - 1.3565) <= 0.0005, qPrintable(QString::number(r.nll, 'f', 6)));
+        QVERIFY(std::abs(r.ppl - std::exp(r.nll)) < 1e-12);
+        // The v1 file holds the same weights: bit-identical result.
+        const auto r1 = evaluatePerplexity(loadModel(v1), tok, text, o);
+        QCOMPARE(r1.nll, r.nll);
+    }
+
+    void nllOfWholeFile()
+    {
+        if (kSanitized) QSKIP("380,662-token evaluation skipped in sanitized builds");
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        QS_REQUIRE_DATA(text, "text/tinystories_val.txt");
+        const auto r = evaluatePerplexity(loadModel(path), LlamaTokenizer(tokPath), text);
+        QCOMPARE(r.tokens, std::int64_t(380662));
+        QVERIFY2(std::abs(r.nll - 1.6810) <= 0.0005, qPrintable(QString::number(r.nll, 'f', 6)));
+        QVERIFY2(std::abs(r.ppl - 5.371) <= 0.003, qPrintable(QString::number(r.ppl, 'f', 4)));
+    }
+
+    void sequenceAtOnceEqualsTokenByToken()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        const auto model = loadModel(path);
+        const LlamaTokenizer tok(tokPath);
+        const auto ids = tok.encode("Tom had a red ball. He threw it to his dog, and the dog ran after it.");
+        const Matrix all = model.forward(ids);
+        LlamaModel::Session session(model);
+        // Different summation orders (matrix-matrix vs matrix-vector products): equal to 1e-5
+        // relative to the logit scale of each position.
+        float worst = 0;
+        for (std::size_t t = 0; t < ids.size(); ++t) {
+            const auto logits = session.step(ids[t]);
+            const auto ref = all.row(std::int64_t(t));
+            float scale = 1;
+            for (float v : ref) scale = std::max(scale, std::abs(v));
+            for (std::size_t v = 0; v < ref.size(); ++v) worst = std::max(worst, std::abs(logits[v] - ref[v]) / scale);
+        }
+        QVERIFY2(worst <= 1e-5f, qPrintable(QString::number(double(worst))));
+        QCOMPARE(session.position(), int(ids.size()));
+        const double a = model.sequenceNll(ids), b = model.sequenceNllIncremental(ids);
+        QVERIFY2(std::abs(a - b) <= 1e-5 * double(ids.size()), qPrintable(QString::number(a - b)));
+    }
+
+    void identicalAtAnyThreadCount()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        QS_REQUIRE_DATA(text, "text/tinystories_val.txt");
+        const auto model = loadModel(path);
+        const LlamaTokenizer tok(tokPath);
+        PerplexityOptions o;
+        o.maxParagraphs = 64;
+        const auto seqs = encodeParagraphs(tok, readParagraphs(text), o);
+        o.threads = 1;
+        const auto one = evaluateSequences(model, seqs, o);
+        o.threads = 2;
+        const auto four = evaluateSequences(model, seqs, o);
+        QCOMPARE(one.tokens, four.tokens);
+        QVERIFY(std::memcmp(&one.nll, &four.nll, sizeof(double)) == 0);
+    }
+
+    // Hugging Face names + config.json + rotate-half RoPE on permuted q/k give the same model.
+    void huggingFaceNamingAndRope()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::filesystem::path root = dir.path().toStdString();
+        {
+            std::ofstream cfg(root / "config.json");
+            cfg << R"({"model_type": "llama", "hidden_size": 64, "intermediate_size": 172,
+                       "num_hidden_layers": 5, "num_attention_heads": 8, "num_key_value_heads": 4,
+                       "vocab_size": 512, "max_position_embeddings": 512, "rms_norm_eps": 1e-5,
+                       "tie_word_embeddings": true})";
+        }
+        HfView hf(openCheckpoint(path), root / "model.safetensors", 8, 4);
+        const auto info = inspectLlamaCheckpoint(hf);
+        QCOMPARE(info.naming, LlamaNaming::HuggingFace);
+        QCOMPARE(info.config.rope, RopeStyle::HalfSplit);
+        QVERIFY(info.config.sharedClassifier);
+        const auto hfModel = loadLlamaModel(hf, info);
+        const auto metaModel = loadModel(path);
+        const LlamaTokenizer tok(tokPath);
+        QCOMPARE(generateGreedy(hfModel, 30), generateGreedy(metaModel, 30));
+        const auto ids = tok.encode("The cat sat on the mat and looked at the big blue sky.");
+        QVERIFY(std::abs(hfModel.sequenceNll(ids) - metaModel.sequenceNll(ids)) < 1e-4);
+        // The name maps both ways.
+        QCOMPARE(llamaTensorName("layers.3.feed_forward.w2.weight", LlamaNaming::HuggingFace),
+                 std::string("model.layers.3.mlp.down_proj.weight"));
+        QVERIFY(findLlamaTensor(hf, "layers.3.attention.wk.weight", LlamaNaming::Meta)->second ==
+                LlamaNaming::HuggingFace);
+    }
+
+    void rejectsBadInput()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        const auto model = loadModel(path);
+        const std::vector<int> badToken{1, 600};
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, model.sequenceNll(badToken));
+        const std::vector<int> tooLong(513, 1);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, model.forward(tooLong));
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, model.forward({}));
+        // A weight of the wrong shape names the tensor.
+        const auto ckpt = openCheckpoint(path);
+        const auto info = inspectLlamaCheckpoint(*ckpt);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, LlamaModel(info.config, [&](const LlamaWeightSlot& s) {
+                                     Matrix m = readLlamaWeight(*ckpt, info, s);
+                                     if (s.name == "layers.2.attention.wv.weight") m.rows /= 2;
+                                     return m;
+                                 }));
+        LlamaConfig bad = info.config;
+        bad.kvHeads = 3;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, validate(bad));
+        QVERIFY_THROWS_EXCEPTION(FormatError, parseHfLlamaConfig("{\"hidden_size\": 64", "c.json"));
+        QVERIFY_THROWS_EXCEPTION(FormatError, parseHfLlamaConfig(R"({"hidden_size": "x"})", "c.json"));
+        QVERIFY_THROWS_EXCEPTION(UnsupportedError, parseHfLlamaConfig(R"({"model_type": "gpt2"})", "c.json"));
+    }
+
+    void paragraphSplitting()
+    {
+        const auto p = splitParagraphs("  First line.\nSame paragraph. \n\n\n\nSecond.\n \nStill second.\n\n\n");
+        QCOMPARE(p.size(), std::size_t(2));
+        QCOMPARE(p[0], std::string("First line.\nSame paragraph."));
+        QCOMPARE(p[1], std::string("Second.\n \nStill second."));
+        QVERIFY(splitParagraphs("\n\n \n\n").empty());
+    }
+};
+
+QTEST_APPLESS_MAIN(TestLlamaModel)
+#include "test_llama_model.moc"
