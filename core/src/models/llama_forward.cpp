@@ -27,12 +27,6 @@ CMap cview(const float* p, Eigen::Index rows, Eigen::Index cols, Eigen::Index st
 {
     return CMap(p, rows, cols, Eigen::OuterStride<>(stride));
 }
-// A weight [out, in] used as the right-hand factor of X · Wᵀ.
-auto weightT(const std::vector<float>& w, Eigen::Index out, Eigen::Index in)
-{
-    return cview(w.data(), out, in, in).transpose();
-}
-
 // Per-thread buffers, grown on demand and reused across calls (no allocation per sequence once
 // the longest sequence has been seen).
 struct Scratch {
@@ -82,8 +76,8 @@ void softmaxRow(float* row, int len)
 }
 
 // Multi-head causal attention of chunk rows (positions start..start+T-1) against the cache.
-void attention(const LlamaConfig& c, const float* qkv, int T, int start, const float* kc, const float* vc, float* att,
-               float* out)
+void refAttention(const LlamaConfig& c, const float* qkv, int T, int start, const float* kc, const float* vc, float* att,
+                  float* out)
 {
     const int hs = c.headSize(), kv = c.kvDim(), qkvCols = c.dim + 2 * kv, group = c.heads / c.kvHeads;
     const int keys = start + T;
@@ -111,12 +105,48 @@ void attention(const LlamaConfig& c, const float* qkv, int T, int start, const f
     }
 }
 
+void refGemm(const float* x, int T, int K, const float* wt, int N, float* y, bool accumulate)
+{
+    Map Y = view(y, T, N, N);
+    if (accumulate)
+        Y.noalias() += cview(x, T, K, K) * cview(wt, K, N, N);
+    else
+        Y.noalias() = cview(x, T, K, K) * cview(wt, K, N, N);
+}
+
+void refSwiglu(const float* h, int T, int hid, float* g)
+{
+    const CMap H = cview(h, T, 2 * hid, 2 * hid);
+    Map G = view(g, T, hid, hid);
+    const auto a = H.leftCols(hid).array();
+    G.array() = a / (1.0f + (-a).exp()) * H.rightCols(hid).array();
+}
+
+double refNll(const float* logits, int rows, int vocab, const int* targets)
+{
+    double nll = 0.0;
+    for (int t = 0; t < rows; ++t) {
+        const CArrayMap row(logits + static_cast<std::ptrdiff_t>(t) * vocab, vocab);
+        const float mx = row.maxCoeff();
+        const double lse = double(mx) + std::log(double((row - mx).exp().sum()));
+        nll += lse - double(row[targets[t]]);
+    }
+    return nll;
+}
+
 }  // namespace
+
+const LlamaKernels& llamaReferenceKernels()
+{
+    static const LlamaKernels k{"reference (Eigen)", &refGemm, &refAttention, &refSwiglu, &refNll};
+    return k;
+}
 
 double llamaForwardChunk(const LlamaModel::Impl& m, std::span<const int> tokens, int start, float* kCache,
                          float* vCache, int cacheRows, int logitRows, float* logits, const int* targets)
 {
     const LlamaConfig& c = m.config;
+    const LlamaKernels& k = m.kernels;
     const int T = static_cast<int>(tokens.size());
     const int dim = c.dim, kv = c.kvDim(), hs = c.headSize(), hid = c.hiddenDim;
     const int qkvCols = dim + 2 * kv;
@@ -133,8 +163,6 @@ double llamaForwardChunk(const LlamaModel::Impl& m, std::span<const int> tokens,
     for (int t = 0; t < T; ++t)
         std::copy_n(m.embedding.data() + static_cast<std::ptrdiff_t>(tokens[static_cast<std::size_t>(t)]) * dim, dim,
                     x + static_cast<std::ptrdiff_t>(t) * dim);
-    Map X = view(x, T, dim, dim);
-    const Map Xn = view(xn, T, dim, dim);
     // Folding 1/sqrt(head_size) into q saves a pass over the T x T scores.
     const float qScale = 1.0f / std::sqrt(static_cast<float>(hs));
     const std::size_t half = static_cast<std::size_t>(hs / 2);
@@ -142,8 +170,7 @@ double llamaForwardChunk(const LlamaModel::Impl& m, std::span<const int> tokens,
     for (std::size_t l = 0; l < m.layers.size(); ++l) {
         const LlamaLayerWeights& w = m.layers[l];
         rmsnorm(x, xn, w.attnNorm.data(), T, dim, c.normEps);
-        Map QKV = view(qkv, T, qkvCols, qkvCols);
-        QKV.noalias() = Xn * weightT(w.wqkv, qkvCols, dim);
+        k.gemm(xn, T, dim, w.wqkvT.data(), qkvCols, qkv, false);
 
         float* kc = kCache + l * static_cast<std::size_t>(cacheRows) * kv;
         float* vc = vCache + l * static_cast<std::size_t>(cacheRows) * kv;
@@ -158,34 +185,21 @@ double llamaForwardChunk(const LlamaModel::Impl& m, std::span<const int> tokens,
             std::copy_n(row + dim, kv, kc + pos * kv);
             std::copy_n(row + dim + kv, kv, vc + pos * kv);
         }
-        attention(c, qkv, T, start, kc, vc, att, o);
-        X.noalias() += view(o, T, dim, dim) * weightT(w.wo, dim, dim);
+        k.attention(c, qkv, T, start, kc, vc, att, o);
+        k.gemm(o, T, dim, w.woT.data(), dim, x, true);
 
         rmsnorm(x, xn, w.ffnNorm.data(), T, dim, c.normEps);
-        Map H = view(h, T, 2 * hid, 2 * hid);
-        H.noalias() = Xn * weightT(w.w13, 2 * hid, dim);
-        // SwiGLU: silu(x W1ᵀ) ∘ (x W3ᵀ)
-        Map G = view(g, T, hid, hid);
-        const auto a = H.leftCols(hid).array();
-        G.array() = a / (1.0f + (-a).exp()) * H.rightCols(hid).array();
-        X.noalias() += G * weightT(w.w2, dim, hid);
+        k.gemm(xn, T, dim, w.w13T.data(), 2 * hid, h, false);
+        k.swiglu(h, T, hid, g);
+        k.gemm(g, T, hid, w.w2T.data(), dim, x, true);
     }
 
     if (logitRows <= 0) return 0.0;
     rmsnorm(x, xn, m.finalNorm.data(), logitRows, dim, c.normEps);
     const int vocab = c.vocabSize;
     float* out = targets ? Scratch::get(sc.logits, static_cast<std::size_t>(logitRows) * vocab) : logits;
-    Map L = view(out, logitRows, vocab, vocab);
-    L.noalias() = Xn.topRows(logitRows) * cview(m.classifierData(), vocab, dim, dim).transpose();
-    if (!targets) return 0.0;
-    double nll = 0.0;
-    for (int t = 0; t < logitRows; ++t) {
-        const CArrayMap row(out + static_cast<std::ptrdiff_t>(t) * vocab, vocab);
-        const float mx = row.maxCoeff();
-        const double lse = double(mx) + std::log(double((row - mx).exp().sum()));
-        nll += lse - double(row[targets[t]]);
-    }
-    return nll;
+    k.gemm(xn, logitRows, dim, m.classifierT.data(), vocab, out, false);
+    return targets ? k.nll(out, logitRows, vocab, targets) : 0.0;
 }
 
 double llamaSequenceNll(const LlamaModel::Impl& m, std::span<const int> tokens)

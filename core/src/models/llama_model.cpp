@@ -2,6 +2,7 @@
 
 #include "quantscope/error.h"
 
+#include <atomic>
 #include <cmath>
 #include <string>
 
@@ -26,7 +27,18 @@ std::vector<float> fetch(const LlamaWeightFn& fn, const LlamaWeightSlot& slot)
     return std::move(m.values);
 }
 
-void append(std::vector<float>& dst, const std::vector<float>& src) { dst.insert(dst.end(), src.begin(), src.end()); }
+// [rows, cols] row-major -> [cols, rows] row-major, written into columns [col0, col0 + rows) of
+// `dst`, which has `dstCols` columns: stacks several weights side by side (q|k|v, w1|w3).
+void transposeInto(const std::vector<float>& src, std::int64_t rows, std::int64_t cols, std::vector<float>& dst,
+                   std::int64_t dstCols, std::int64_t col0)
+{
+    dst.resize(static_cast<std::size_t>(cols * dstCols));
+    for (std::int64_t r = 0; r < rows; ++r)
+        for (std::int64_t c = 0; c < cols; ++c)
+            dst[static_cast<std::size_t>(c * dstCols + col0 + r)] = src[static_cast<std::size_t>(r * cols + c)];
+}
+
+std::atomic<bool> g_forceReference{false};
 
 void checkToken(const LlamaConfig& c, int token)
 {
@@ -82,29 +94,43 @@ std::vector<LlamaWeightSlot> llamaWeightSlots(const LlamaConfig& c)
     return s;
 }
 
+void llamaForceReferenceKernels(bool force) { g_forceReference = force; }
+
+LlamaKernels llamaSelectKernels(const LlamaConfig& c)
+{
+    const LlamaKernels* fast = g_forceReference ? nullptr : llamaAvx2Kernels();
+    if (!fast) return llamaReferenceKernels();
+    LlamaKernels k = *fast;
+    if (c.headSize() % 8 != 0) k.attention = llamaReferenceKernels().attention;  // the AVX2 one works in 8-wide heads
+    return k;
+}
+
 LlamaModel::LlamaModel(const LlamaConfig& config, const LlamaWeightFn& weights) : m_impl(std::make_unique<Impl>())
 {
     validate(config);
     Impl& m = *m_impl;
     m.config = config;
+    m.kernels = llamaSelectKernels(config);
     const auto slots = llamaWeightSlots(config);
+    const std::int64_t dim = config.dim, hid = config.hiddenDim, kv = config.kvDim(), vocab = config.vocabSize;
     std::size_t i = 0;
     auto next = [&] { return fetch(weights, slots.at(i++)); };
     m.embedding = next();
     m.layers.resize(static_cast<std::size_t>(config.layers));
     for (auto& layer : m.layers) {
         layer.attnNorm = next();
-        layer.wqkv = next();
-        append(layer.wqkv, next());
-        append(layer.wqkv, next());
-        layer.wo = next();
+        const std::int64_t qkvCols = dim + 2 * kv;
+        transposeInto(next(), dim, dim, layer.wqkvT, qkvCols, 0);
+        transposeInto(next(), kv, dim, layer.wqkvT, qkvCols, dim);
+        transposeInto(next(), kv, dim, layer.wqkvT, qkvCols, dim + kv);
+        transposeInto(next(), dim, dim, layer.woT, dim, 0);
         layer.ffnNorm = next();
-        layer.w13 = next();
-        layer.w2 = next();
-        append(layer.w13, next());
+        transposeInto(next(), hid, dim, layer.w13T, 2 * hid, 0);
+        transposeInto(next(), dim, hid, layer.w2T, dim, 0);
+        transposeInto(next(), hid, dim, layer.w13T, 2 * hid, hid);
     }
     m.finalNorm = next();
-    if (!config.sharedClassifier) m.classifier = next();
+    transposeInto(config.sharedClassifier ? m.embedding : next(), vocab, dim, m.classifierT, vocab, 0);
 
     // RoPE tables as run.c computes them (float): angle = pos / theta^(2i / head_size).
     const int half = config.headSize() / 2;

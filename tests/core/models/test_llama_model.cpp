@@ -2,6 +2,7 @@
 #include "quantscope/io/checkpoint.h"
 #include "quantscope/models/llama_eval.h"
 #include "quantscope/models/llama_loader.h"
+#include "models/llama_impl.h"
 #include "test_data.h"
 
 #include <QTemporaryDir>
@@ -169,6 +170,54 @@ private Q_SLOTS:
         const auto four = evaluateSequences(model, seqs, o);
         QCOMPARE(one.tokens, four.tokens);
         QVERIFY(std::memcmp(&one.nll, &four.nll, sizeof(double)) == 0);
+    }
+
+    // The run-time-selected fast kernels (AVX2+FMA where the CPU has them) against the plain
+    // Eigen reference: same logits to float rounding, same NLL to 1e-5 per token.
+    void fastKernelsMatchTheReference()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        QS_REQUIRE_DATA(text, "text/tinystories_val.txt");
+        if (!llamaAvx2Kernels()) QSKIP("no AVX2+FMA on this CPU: only the reference kernels exist");
+        const auto fast = loadModel(path);
+        llamaForceReferenceKernels(true);
+        const auto reference = loadModel(path);
+        llamaForceReferenceKernels(false);
+        const LlamaTokenizer tok(tokPath);
+        PerplexityOptions o;
+        o.maxParagraphs = 12;
+        const auto seqs = encodeParagraphs(tok, readParagraphs(text), o);
+        for (const auto& s : seqs) {
+            const Matrix a = fast.forward(s), b = reference.forward(s);
+            float worst = 0, scale = 1;
+            for (std::size_t i = 0; i < a.values.size(); ++i) {
+                worst = std::max(worst, std::abs(a.values[i] - b.values[i]));
+                scale = std::max(scale, std::abs(b.values[i]));
+            }
+            QVERIFY2(worst <= 2e-5f * scale, qPrintable(QString::number(double(worst))));
+            QVERIFY(std::abs(fast.sequenceNll(s) - reference.sequenceNll(s)) <= 1e-5 * double(s.size()));
+        }
+        // Odd shapes: a head size of 16, hidden 20 (tails of 8-wide tiles), one layer.
+        LlamaConfig c;
+        c.dim = 32; c.hiddenDim = 20; c.layers = 1; c.heads = 2; c.kvHeads = 1; c.vocabSize = 37; c.seqLen = 40;
+        auto weights = [](const LlamaWeightSlot& slot) {
+            Matrix m(slot.rows, slot.cols);
+            std::uint32_t state = 12345u + static_cast<std::uint32_t>(slot.name.size());
+            for (float& v : m.values) {
+                state = state * 1664525u + 1013904223u;
+                v = (float(state >> 8) / float(1 << 24) - 0.5f) * (slot.rows == 1 ? 0.2f : 0.6f) + (slot.rows == 1 ? 1.0f : 0.0f);
+            }
+            return m;
+        };
+        const LlamaModel f2(c, weights);
+        llamaForceReferenceKernels(true);
+        const LlamaModel r2(c, weights);
+        llamaForceReferenceKernels(false);
+        std::vector<int> ids;
+        for (int i = 0; i < 29; ++i) ids.push_back((i * 7 + 3) % 37);
+        const Matrix a = f2.forward(ids), b = r2.forward(ids);
+        for (std::size_t i = 0; i < a.values.size(); ++i) QVERIFY(std::abs(a.values[i] - b.values[i]) <= 1e-4f);
     }
 
     // Hugging Face names + config.json + rotate-half RoPE on permuted q/k give the same model.
