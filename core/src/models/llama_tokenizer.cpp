@@ -12,7 +12,11 @@ namespace qs {
 namespace {
 
 constexpr std::int32_t kMaxPieceLength = 1 << 16;  // far above any real vocabulary (llama: 16 bytes)
-constexpr float kRunCNoMerge = -1e10f;             // run.c's initial best_score: pairs at or below never merge
+constexpr float kRunCNoMerge = -1e10f;
+// Merges into pieces up to this length come from a table built at load time (cost Σ L² over the
+// vocabulary, so bounded per piece); longer ones, absent from real vocabularies, are looked up
+// by string when a pair is offered, as run.c does for every pair.
+constexpr std::size_t kTableMaxLength = 64;             // run.c's initial best_score: pairs at or below never merge
 
 std::uint64_t pairKey(int left, int right)
 {
@@ -82,23 +86,22 @@ void LlamaTokenizer::parse(std::span<const std::byte> bytes, const std::string& 
     buildMergeTable();
 }
 
-// Every pair (a, b) whose concatenated pieces spell a vocabulary entry, so the merge loop needs no
-// string work. Duplicate spellings all take part as inputs; the result is the first entry spelled
-// that way (what a lookup of the concatenation returns).
+// Every pair of spellings whose concatenation is a vocabulary entry, keyed by the canonical ids
+// (first entry of each spelling), so the merge loop needs no string work. Duplicate spellings
+// share one key: a hostile file repeating a piece cannot blow the table up quadratically.
 void LlamaTokenizer::buildMergeTable()
 {
-    std::unordered_map<std::string_view, std::vector<int>> idsOf;
-    for (std::size_t i = 0; i < m_pieces.size(); ++i) idsOf[m_pieces[i]].push_back(static_cast<int>(i));
+    m_canonical.resize(m_pieces.size());
+    for (std::size_t i = 0; i < m_pieces.size(); ++i) m_canonical[i] = m_lookup.at(m_pieces[i]);
     for (std::size_t c = 0; c < m_pieces.size(); ++c) {
-        const std::string_view s = m_pieces[c];
-        const int merged = m_lookup.at(m_pieces[c]);
-        if (merged != static_cast<int>(c)) continue;  // a duplicate spelling: handled by its first entry
+        if (m_canonical[c] != static_cast<int>(c) || m_pieces[c].size() > kTableMaxLength) continue;
+        const std::string& s = m_pieces[c];
         for (std::size_t k = 1; k < s.size(); ++k) {
-            const auto left = idsOf.find(s.substr(0, k));
-            const auto right = idsOf.find(s.substr(k));
-            if (left == idsOf.end() || right == idsOf.end()) continue;
-            for (int a : left->second)
-                for (int b : right->second) m_merges.emplace(pairKey(a, b), merged);
+            const auto left = m_lookup.find(s.substr(0, k));
+            if (left == m_lookup.end()) continue;
+            const auto right = m_lookup.find(s.substr(k));
+            if (right == m_lookup.end()) continue;
+            m_merges.emplace(pairKey(left->second, right->second), static_cast<int>(c));
         }
     }
 }
@@ -169,13 +172,20 @@ std::vector<int> LlamaTokenizer::encode(std::string_view text, bool bos, bool eo
         if (left < 0) return;
         const int right = next[static_cast<std::size_t>(left)];
         if (right < 0) return;
-        const auto it = m_merges.find(
-            pairKey(tokens[static_cast<std::size_t>(left)], tokens[static_cast<std::size_t>(right)]));
-        if (it == m_merges.end()) return;
-        const float s = m_scores[static_cast<std::size_t>(it->second)];
+        const auto a = static_cast<std::size_t>(tokens[static_cast<std::size_t>(left)]);
+        const auto b = static_cast<std::size_t>(tokens[static_cast<std::size_t>(right)]);
+        int merged = -1;
+        if (m_pieces[a].size() + m_pieces[b].size() <= kTableMaxLength) {
+            const auto it = m_merges.find(pairKey(m_canonical[a], m_canonical[b]));
+            if (it != m_merges.end()) merged = it->second;
+        } else {
+            const auto it = m_lookup.find(m_pieces[a] + m_pieces[b]);
+            if (it != m_lookup.end()) merged = it->second;
+        }
+        if (merged < 0) return;
+        const float s = m_scores[static_cast<std::size_t>(merged)];
         if (!(s > kRunCNoMerge)) return;
-        heap.push({s, left, right, it->second, version[static_cast<std::size_t>(left)],
-                   version[static_cast<std::size_t>(right)]});
+        heap.push({s, left, right, merged, version[static_cast<std::size_t>(left)], version[static_cast<std::size_t>(right)]});
     };
     for (int i = 0; i + 1 < n; ++i) offer(i);
     std::vector<bool> alive(static_cast<std::size_t>(n), true);

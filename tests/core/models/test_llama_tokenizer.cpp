@@ -183,6 +183,26 @@ private Q_SLOTS:
         QCOMPARE(tok3.encode("aaa", false), (std::vector<int>{259, 261, 260}));
     }
 
+    // Merges into pieces longer than the precomputed table covers (64 bytes) still happen, and
+    // thousands of duplicate spellings do not blow the merge table up.
+    void longPiecesAndDuplicates()
+    {
+        auto v = byteVocab();
+        v.token(" ", 0).token("a", 0).token("b", 0);  // 259..261
+        float score = -1;
+        for (int n = 2; n <= 32; n *= 2) v.token(std::string(std::size_t(n), 'a'), score--);
+        for (int n = 2; n <= 32; n *= 2) v.token(std::string(std::size_t(n), 'b'), score--);
+        v.token(std::string(33, 'b'), score--);
+        const std::string longest = std::string(32, 'a') + std::string(33, 'b');  // 65 bytes
+        v.token(longest, score--);
+        for (int i = 0; i < 20000; ++i) v.token("a", -50);  // duplicates of "a"
+        const LlamaTokenizer tok(v.bytes, "synthetic");
+        const auto ids = tok.encode(longest, false);
+        QCOMPARE(ids.size(), std::size_t(2));
+        QCOMPARE(tok.piece(ids[1]), longest);
+        QCOMPARE(tok.encode(longest), referenceEncode(tok, longest));
+    }
+
     void rejectsHostileFiles()
     {
         auto v = byteVocab();

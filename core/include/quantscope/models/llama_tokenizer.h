@@ -55,7 +55,8 @@ private:
     std::vector<std::string> m_pieces;
     std::vector<float> m_scores;
     std::unordered_map<std::string, int> m_lookup;
-    /// (left id << 32 | right id) -> id of the entry spelled left + right.
+    std::vector<int> m_canonical;  ///< id -> first id with the same spelling
+    /// (canonical left << 32 | canonical right) -> id of the entry spelled left + right.
     std::unordered_map<std::uint64_t, int> m_merges;
 };
 
