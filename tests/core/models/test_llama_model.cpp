@@ -2,6 +2,7 @@
 #include "quantscope/io/checkpoint.h"
 #include "quantscope/models/llama_eval.h"
 #include "quantscope/models/llama_loader.h"
+#include "quantscope/models/llama_quant.h"
 #include "models/llama_impl.h"
 #include "test_data.h"
 
@@ -62,6 +63,34 @@ private:
     std::unique_ptr<Checkpoint> m_src;
     int m_heads;
     int m_kvHeads;
+};
+
+// Only the tensors whose name contains `keep`, each scaled by `factor`: a stand-in for a file of
+// dequantized weights.
+class SubsetView final : public Checkpoint {
+public:
+    SubsetView(const Checkpoint& src, const std::string& keep, float factor)
+        : Checkpoint(src.path().parent_path() / "subset"), m_src(src), m_factor(factor)
+    {
+        for (std::size_t i = 0; i < src.tensors().size(); ++i)
+            if (src.tensors()[i].name.find(keep) != std::string::npos) {
+                m_tensors.push_back(src.tensors()[i]);
+                m_index.push_back(i);
+            }
+    }
+    std::string_view format() const noexcept override { return "test-subset"; }
+    Matrix readMatrix(std::size_t i) const override
+    {
+        Matrix m = m_src.readMatrix(m_index.at(i));
+        for (float& v : m.values) v *= m_factor;
+        return m;
+    }
+    std::vector<std::byte> readRaw(std::size_t i) const override { return m_src.readRaw(m_index.at(i)); }
+
+private:
+    const Checkpoint& m_src;
+    float m_factor;
+    std::vector<std::size_t> m_index;
 };
 
 }  // namespace
@@ -251,6 +280,42 @@ private Q_SLOTS:
                  std::string("model.layers.3.mlp.down_proj.weight"));
         QVERIFY(findLlamaTensor(hf, "layers.3.attention.wk.weight", LlamaNaming::Meta)->second ==
                 LlamaNaming::HuggingFace);
+    }
+
+    // --quantized FILE: weights taken by name, under either naming, q/k rows permuted across
+    // RoPE layouts; tensors the file lacks stay original.
+    void replacementWeightsByName()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(v1, "llm/stories260K_v1.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        const auto ckpt = openCheckpoint(path);
+        const auto info = inspectLlamaCheckpoint(*ckpt);
+        const auto original = loadLlamaModel(*ckpt, info);
+        const LlamaTokenizer tok(tokPath);
+        const auto ids = tok.encode("Lily found a shiny stone in the garden and showed it to her mom.");
+        const double ref = original.sequenceNll(ids);
+
+        const auto same = openCheckpoint(v1);
+        LlamaReplacementReport report;
+        const auto fromV1 = loadLlamaWithReplacements(*ckpt, info, *same, &report);
+        QCOMPARE(report.replaced.size(), llamaWeightSlots(info.config).size());
+        QVERIFY(report.kept.empty());
+        QCOMPARE(fromV1.sequenceNll(ids), ref);
+
+        QTemporaryDir dir;
+        HfView hf(openCheckpoint(path), std::filesystem::path(dir.path().toStdString()) / "m.safetensors", 8, 4);
+        const auto fromHf = loadLlamaWithReplacements(*ckpt, info, hf, &report);
+        QCOMPARE(report.replaced.size(), llamaWeightSlots(info.config).size());
+        QVERIFY(std::abs(fromHf.sequenceNll(ids) - ref) < 1e-9);  // permuted back exactly
+
+        const SubsetView halfW2(*ckpt, "feed_forward.w2", 0.5f);
+        const auto changed = loadLlamaWithReplacements(*ckpt, info, halfW2, &report);
+        QCOMPARE(report.replaced.size(), std::size_t(5));
+        QVERIFY(std::abs(changed.sequenceNll(ids) - ref) > 1e-3);
+
+        const SubsetView nothing(*ckpt, "no-such-tensor", 1.0f);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, loadLlamaWithReplacements(*ckpt, info, nothing));
     }
 
     void rejectsBadInput()
