@@ -2,6 +2,7 @@
 
 #include "quantscope/error.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <string>
@@ -187,17 +188,34 @@ double LlamaModel::sequenceNllIncremental(std::span<const int> tokens) const
 struct LlamaModel::Session::Impl {
     const LlamaModel::Impl* model = nullptr;
     int pos = 0;
+    int capacity = 0;  ///< positions the cache holds per layer; grows by doubling up to seqLen
     std::vector<float> kCache, vCache, logits;
+
+    // The cache is [layers][capacity][kvDim]: growing re-lays it out. Doubling keeps the copies
+    // amortized O(1) per token and a short session of a long-context model small.
+    void reserve(int positions)
+    {
+        if (positions <= capacity) return;
+        const LlamaConfig& c = model->config;
+        const int next = std::min(c.seqLen, std::max({positions, 64, capacity * 2}));
+        const auto kv = static_cast<std::size_t>(c.kvDim());
+        auto grow = [&](std::vector<float>& cache) {
+            std::vector<float> bigger(static_cast<std::size_t>(c.layers) * static_cast<std::size_t>(next) * kv);
+            for (std::size_t l = 0; l < static_cast<std::size_t>(c.layers); ++l)
+                std::copy_n(cache.data() + l * static_cast<std::size_t>(capacity) * kv, static_cast<std::size_t>(pos) * kv,
+                            bigger.data() + l * static_cast<std::size_t>(next) * kv);
+            cache.swap(bigger);
+        };
+        grow(kCache);
+        grow(vCache);
+        capacity = next;
+    }
 };
 
 LlamaModel::Session::Session(const LlamaModel& model) : m_impl(std::make_unique<Impl>())
 {
-    const LlamaConfig& c = model.config();
     m_impl->model = model.m_impl.get();
-    const std::size_t cache = static_cast<std::size_t>(c.layers) * c.seqLen * c.kvDim();
-    m_impl->kCache.resize(cache);
-    m_impl->vCache.resize(cache);
-    m_impl->logits.resize(static_cast<std::size_t>(c.vocabSize));
+    m_impl->logits.resize(static_cast<std::size_t>(model.config().vocabSize));
 }
 
 LlamaModel::Session::~Session() = default;
@@ -210,8 +228,9 @@ std::span<const float> LlamaModel::Session::step(int token)
     checkToken(c, token);
     if (m_impl->pos >= c.seqLen)
         throw InvalidArgument("session is full: the model accepts " + std::to_string(c.seqLen) + " positions");
+    m_impl->reserve(m_impl->pos + 1);
     const int one[] = {token};
-    llamaForwardChunk(*m_impl->model, one, m_impl->pos, m_impl->kCache.data(), m_impl->vCache.data(), c.seqLen, 1,
+    llamaForwardChunk(*m_impl->model, one, m_impl->pos, m_impl->kCache.data(), m_impl->vCache.data(), m_impl->capacity, 1,
                       m_impl->logits.data(), nullptr);
     ++m_impl->pos;
     return m_impl->logits;
