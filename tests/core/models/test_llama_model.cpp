@@ -1,5 +1,6 @@
 #include "quantscope/error.h"
 #include "quantscope/io/checkpoint.h"
+#include "quantscope/io/safetensors_writer.h"
 #include "quantscope/models/llama_eval.h"
 #include "quantscope/models/llama_loader.h"
 #include "quantscope/models/llama_quant.h"
@@ -323,6 +324,55 @@ private Q_SLOTS:
 
         const SubsetView nothing(*ckpt, "no-such-tensor", 1.0f);
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, loadLlamaWithReplacements(*ckpt, info, nothing));
+    }
+
+    // A real Hugging Face layout on disk: model.safetensors (HF names, q/k permuted as
+    // convert_llama_weights_to_hf.py does, no lm_head) + config.json, read by the safetensors
+    // reader. Same greedy tokens and the reference NLL; the file also works as --quantized input
+    // for the llama2.c model.
+    void huggingFaceSafetensorsOnDisk()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tokPath, "llm/tok512.bin");
+        QS_REQUIRE_DATA(text, "text/tinystories_val.txt");
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::filesystem::path root = dir.path().toStdString();
+        const auto src = openCheckpoint(path);
+        const HfView hf(openCheckpoint(path), root / "model.safetensors", 8, 4);
+        {
+            SafetensorsWriter w(root / "model.safetensors");
+            for (std::size_t i = 0; i < hf.tensors().size(); ++i) {
+                const Matrix m = hf.readMatrix(i);
+                w.addTensor(hf.tensors()[i].name, hf.tensors()[i].shape, m.values);
+            }
+            w.commit();
+            std::ofstream cfg(root / "config.json");
+            cfg << R"({"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": 64,
+                       "intermediate_size": 172, "num_hidden_layers": 5, "num_attention_heads": 8,
+                       "num_key_value_heads": 4, "vocab_size": 512, "max_position_embeddings": 512,
+                       "rms_norm_eps": 1e-05, "rope_theta": 10000.0, "tie_word_embeddings": true,
+                       "torch_dtype": "float32"})";
+        }
+        const auto file = openCheckpoint(root / "model.safetensors");
+        QCOMPARE(file->format(), std::string_view("safetensors"));
+        const auto info = inspectLlamaCheckpoint(*file);
+        QCOMPARE(info.naming, LlamaNaming::HuggingFace);
+        QCOMPARE(info.config.rope, RopeStyle::HalfSplit);
+        const auto model = loadLlamaModel(*file, info);
+        QCOMPARE(generateGreedy(model, 40), generateGreedy(loadModel(path), 40));
+        PerplexityOptions o;
+        o.maxParagraphs = 40;
+        const auto r = evaluatePerplexity(model, LlamaTokenizer(tokPath), text, o);
+        QCOMPARE(r.tokens, std::int64_t(4059));
+        QVERIFY2(std::abs(r.nll - 1.3565) <= 0.0005, qPrintable(QString::number(r.nll, 'f', 6)));
+
+        LlamaReplacementReport report;
+        const auto srcInfo = inspectLlamaCheckpoint(*src);
+        const auto replaced = loadLlamaWithReplacements(*src, srcInfo, *file, &report);
+        QCOMPARE(report.replaced.size(), llamaWeightSlots(srcInfo.config).size());
+        const auto ids = LlamaTokenizer(tokPath).encode("Once upon a time, a cat sat on a mat.");
+        QCOMPARE(replaced.sequenceNll(ids), loadModel(path).sequenceNll(ids));
     }
 
     void rejectsBadInput()
