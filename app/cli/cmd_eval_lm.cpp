@@ -1,0 +1,227 @@
+// quantscope-cli eval-lm MODEL --text TEXT: perplexity of a LLaMA-family model before and after
+// quantization (fake-quantized in memory with any method, or weights from another file), with
+// the protocol of shared/data/DATA.md.
+
+#include "commands.h"
+#include "output.h"
+
+#include "quantscope/error.h"
+#include "quantscope/io/checkpoint.h"
+#include "quantscope/models/llama_eval.h"
+#include "quantscope/models/llama_quant.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <optional>
+
+namespace qs::cli {
+
+namespace {
+
+struct EvalLmOptions {
+    std::string model;
+    std::string text;
+    std::string tokenizer;
+    std::string quantizedFile;
+    std::string method = "easyquant";
+    int bits = 4;
+    std::int64_t group = 0;
+    std::string granularity;
+    std::string scheme = "sym";
+    std::string intRange = "restricted";
+    double sigma = 3.0;
+    std::string outlierStats = "matrix";
+    std::string solver = "search";
+    double adamLr = 1e-4;
+    int adamSteps = 500;
+    bool embeddings = false;
+    bool head = false;
+    std::size_t maxParagraphs = 0;
+    int threads = 0;
+    int generate = 0;
+    bool json = false;
+    bool quantize = false;  // set when any quantization option was given
+};
+
+template <typename E>
+E pick(const std::map<std::string, E>& table, const std::string& key)
+{
+    return table.at(key);  // CLI11's IsMember check already rejected anything else
+}
+
+QuantSettings toSettings(const EvalLmOptions& o)
+{
+    QuantSettings q;
+    q.method = *methodFromName(o.method);
+    q.bits = o.bits;
+    q.scheme = o.scheme == "asym" ? Scheme::Asymmetric : Scheme::Symmetric;
+    q.intRange = pick<IntRange>({{"restricted", IntRange::Restricted}, {"full", IntRange::Full},
+                                 {"easyquant", IntRange::EasyQuantLiteral}}, o.intRange);
+    const std::string gran = o.granularity.empty() ? (o.group > 0 ? "group" : "channel") : o.granularity;
+    q.granularity = pick<Granularity>({{"tensor", Granularity::PerTensor}, {"channel", Granularity::PerChannel},
+                                       {"group", Granularity::PerGroup}}, gran);
+    if (o.group > 0) q.groupSize = o.group;
+    q.sigma = o.sigma;
+    q.outlierStats = o.outlierStats == "channel" ? OutlierStats::PerChannel : OutlierStats::WholeMatrix;
+    q.solver = o.solver == "adam" ? RangeSolver::Adam : RangeSolver::Search;
+    q.adamLr = o.adamLr;
+    q.adamSteps = o.adamSteps;
+    validate(q);
+    return q;
+}
+
+/// --tokenizer, else tok512.bin / tokenizer.bin next to the model.
+std::filesystem::path tokenizerPath(const EvalLmOptions& o)
+{
+    if (!o.tokenizer.empty()) return o.tokenizer;
+    const auto dir = std::filesystem::path(o.model).parent_path();
+    for (const char* name : {"tok512.bin", "tokenizer.bin"})
+        if (std::filesystem::exists(dir / name)) return dir / name;
+    throw InvalidArgument("no --tokenizer given and no tok512.bin or tokenizer.bin next to " + o.model);
+}
+
+nlohmann::json resultJson(const PerplexityResult& r)
+{
+    return {{"tokens", r.tokens}, {"sequences", r.sequences}, {"nll", r.nll}, {"ppl", r.ppl}, {"seconds", r.seconds}};
+}
+
+std::vector<std::string> resultRow(const std::string& label, const PerplexityResult& r, const std::string& bpw)
+{
+    return {label, bpw, fmtCount(r.tokens), fmtNum(r.nll, 5), fmtNum(r.ppl, 5), fmtNum(r.seconds, 3)};
+}
+
+int runEvalLm(const EvalLmOptions& o)
+{
+    if (o.quantize && !o.quantizedFile.empty())
+        throw InvalidArgument("give either quantization settings (--method, --bits, ...) or --quantized FILE, not both");
+    const std::optional<QuantSettings> settings = o.quantize ? std::optional(toSettings(o)) : std::nullopt;
+    const auto ckpt = openCheckpoint(o.model);
+    const auto info = inspectLlamaCheckpoint(*ckpt);
+    const LlamaTokenizer tokenizer(tokenizerPath(o));
+    if (tokenizer.vocabSize() != info.config.vocabSize)
+        throw InvalidArgument("the tokenizer has " + std::to_string(tokenizer.vocabSize()) + " tokens but the model " +
+                              std::to_string(info.config.vocabSize));
+    PerplexityOptions popts;
+    popts.maxParagraphs = o.maxParagraphs;
+    popts.threads = o.threads;
+    const auto sequences = encodeParagraphs(tokenizer, readParagraphs(o.text), popts);
+
+    const LlamaModel fpModel = loadLlamaModel(*ckpt, info);
+    const PerplexityResult fp = evaluateSequences(fpModel, sequences, popts);
+
+    nlohmann::json out = {{"model", o.model}, {"text", o.text}, {"fp", resultJson(fp)}};
+    std::vector<std::vector<std::string>> rows{{"model", "bpw", "tokens", "nll", "ppl", "seconds"},
+                                               resultRow("fp32", fp, "32")};
+    std::optional<LlamaModel> qModel;
+    std::string what;
+    if (settings) {
+        LlamaQuantOptions q;
+        q.settings = *settings;
+        q.quantizeEmbedding = o.embeddings;
+        q.quantizeClassifier = o.head;
+        q.threads = o.threads;
+        LlamaQuantReport report;
+        qModel = loadFakeQuantizedLlama(*ckpt, info, q, &report);
+        what = o.method + " " + std::to_string(o.bits) + "-bit";
+        out["quantized"] = {{"method", o.method},          {"bits", o.bits},
+                            {"bpw", report.bpw},           {"quantized_params", report.quantizedParams},
+                            {"total_params", report.totalParams}, {"quantize_seconds", report.seconds}};
+        rows.push_back({what, fmtNum(report.bpw, 4)});  // completed once evaluated
+    } else if (!o.quantizedFile.empty()) {
+        const auto replacement = openCheckpoint(o.quantizedFile);
+        LlamaReplacementReport report;
+        qModel = loadLlamaWithReplacements(*ckpt, info, *replacement, &report);
+        what = std::filesystem::path(o.quantizedFile).filename().string();
+        out["quantized"] = {{"file", o.quantizedFile}, {"replaced_tensors", report.replaced.size()},
+                            {"kept_tensors", report.kept.size()}};
+        rows.push_back({what, "-"});
+    }
+    if (qModel) {
+        const PerplexityResult qr = evaluateSequences(*qModel, sequences, popts);
+        out["quantized"].update(resultJson(qr));
+        out["delta"] = {{"nll", qr.nll - fp.nll}, {"ppl", qr.ppl - fp.ppl}};
+        const std::string bpw = rows.back()[1];
+        rows.back() = resultRow(what, qr, bpw);
+        rows.push_back({"difference", "", "", (qr.nll >= fp.nll ? "+" : "") + fmtNum(qr.nll - fp.nll, 4),
+                        (qr.ppl >= fp.ppl ? "+" : "") + fmtNum(qr.ppl - fp.ppl, 4), ""});
+    }
+    if (o.generate > 0) {
+        out["generated"]["fp"] = tokenizer.decode(generateGreedy(fpModel, o.generate));
+        if (qModel) out["generated"]["quantized"] = tokenizer.decode(generateGreedy(*qModel, o.generate));
+    }
+
+    if (o.json) {
+        std::cout << out.dump(2) << '\n';
+        return 0;
+    }
+    std::cout << o.model << " (" << ckpt->format() << ", " << info.config.layers << " layers, dim " << info.config.dim
+              << ")\n"
+              << o.text << ": " << fmtCount(fp.sequences) << " paragraphs\n\n";
+    printTable(std::cout, rows, {1, 2, 3, 4, 5});
+    if (o.generate > 0) {
+        std::cout << "\ngreedy fp32:      " << out["generated"]["fp"].get<std::string>() << '\n';
+        if (qModel) std::cout << "greedy quantized: " << out["generated"]["quantized"].get<std::string>() << '\n';
+    }
+    return 0;
+}
+
+Command addEvalLmCommand(CLI::App& parent)
+{
+    auto o = std::make_shared<EvalLmOptions>();
+    auto* app = parent.add_subcommand("eval-lm", "Perplexity of a LLaMA-family model, original vs quantized");
+    app->footer(
+        "Protocol (shared/data/DATA.md): paragraphs split on blank lines, each encoded with BOS and the dummy\n"
+        "prefix, truncated to 512 tokens; mean NLL over all predicted tokens. Quantization: the linear weights\n"
+        "(wq wk wv wo w1 w2 w3) are fake-quantized in memory; --quantized FILE takes weights by name instead.");
+    app->add_option("model", o->model, "llama2.c checkpoint, or Hugging Face Llama safetensors with config.json")
+        ->required()
+        ->check(CLI::ExistingFile);
+    app->add_option("--text", o->text, "Evaluation text (paragraphs separated by blank lines)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    app->add_option("--tokenizer", o->tokenizer, "llama2.c tokenizer.bin (default: tok512.bin next to the model)")
+        ->check(CLI::ExistingFile);
+    app->add_option("--quantized", o->quantizedFile, "Take weights by name from this file (package or safetensors)")
+        ->check(CLI::ExistingFile);
+    auto flagQuant = [o](const auto&) { o->quantize = true; };
+    app->add_option("--method,-m", o->method, "Quantization method")
+        ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant"}))
+        ->each(flagQuant);
+    app->add_option("--bits,-b", o->bits, "Bits per weight code (2-8)")->check(CLI::Range(2, 8))->each(flagQuant);
+    app->add_option("--group,-g", o->group, "Group size (columns per scale); implies --granularity group")
+        ->check(CLI::PositiveNumber)
+        ->each(flagQuant);
+    app->add_option("--granularity", o->granularity, "One scale per tensor, output channel or group [channel]")
+        ->check(CLI::IsMember({"tensor", "channel", "group"}))
+        ->each(flagQuant);
+    app->add_option("--scheme", o->scheme, "Symmetric or asymmetric")->check(CLI::IsMember({"sym", "asym"}))->each(flagQuant);
+    app->add_option("--int-range", o->intRange, "Symmetric integer range")
+        ->check(CLI::IsMember({"restricted", "full", "easyquant"}))
+        ->each(flagQuant);
+    app->add_option("--sigma,-n", o->sigma, "EasyQuant outlier threshold n (<= 0: none)")->each(flagQuant);
+    app->add_option("--outlier-stats", o->outlierStats, "Outlier mean/std over the matrix or per channel")
+        ->check(CLI::IsMember({"matrix", "channel"}))
+        ->each(flagQuant);
+    app->add_option("--solver", o->solver, "EasyQuant range solver")->check(CLI::IsMember({"search", "adam"}))->each(flagQuant);
+    app->add_option("--adam-lr", o->adamLr, "Adam learning rate")->check(CLI::PositiveNumber)->each(flagQuant);
+    app->add_option("--adam-steps", o->adamSteps, "Adam steps")->check(CLI::Range(1, 1000000))->each(flagQuant);
+    app->add_flag("--quantize-embeddings", o->embeddings, "Also quantize the token embedding (the shared classifier too)");
+    app->add_flag("--quantize-head", o->head, "Also quantize a separate output head");
+    app->add_option("--max-paragraphs", o->maxParagraphs, "Evaluate only the first N paragraphs (0 = all)");
+    app->add_option("--threads,-j", o->threads, "Worker threads (0 = all cores); results are identical at any count")
+        ->check(CLI::NonNegativeNumber);
+    app->add_option("--generate", o->generate, "Also print N greedily generated tokens from BOS")
+        ->check(CLI::NonNegativeNumber);
+    app->add_flag("--json", o->json, "Print JSON: fp and quantized objects with tokens, nll, ppl");
+    return {app, [o] { return runEvalLm(*o); }};
+}
+
+const Registration reg{"eval-lm", &addEvalLmCommand};
+
+}  // namespace
+
+}  // namespace qs::cli
