@@ -3,6 +3,7 @@
 #include "io/gguf/gguf_reader.h"
 #include "io/hdf5/hdf5_checkpoint.h"
 #include "io/llama2c/llama2c_reader.h"
+#include "io/package/package_reader.h"
 #include "io/pytorch/pytorch_checkpoint.h"
 #include "io/safetensors/safetensors_reader.h"
 #include "quantscope/error.h"
@@ -27,6 +28,7 @@ const std::vector<ReaderEntry>& readers()
         // A sharded checkpoint's model.safetensors.index.json opens as one safetensors checkpoint.
         {{"safetensors-index", "sharded safetensors (model.safetensors.index.json)", {"json"}},
          &sniffSafetensorsIndex, &openSafetensors},
+        {{"quantscope-package", "QuantScope package", {"qs.h5"}}, &sniffPackage, &openPackage},
         {{"llama2c", "llama2.c checkpoint", {"bin"}}, &sniffLlama2c, &openLlama2c},
         // "bin" is deliberately not claimed: llama2.c uses it too, and a torch.save
         // pytorch_model.bin is recognised by its content (a ZIP starting with <folder>/data.pkl).

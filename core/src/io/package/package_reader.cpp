@@ -1,0 +1,269 @@
+#include "io/package/package_reader.h"
+
+#include "io/package/bit_packing.h"
+#include "io/package/h5_handle.h"
+#include "io/package/package_layout.h"
+#include "quantscope/error.h"
+#include "quantscope/io/package.h"
+
+#include <algorithm>
+#include <cstring>
+#include <limits>
+#include <string_view>
+
+namespace qs {
+
+namespace {
+
+using package::tensorGroupName;
+
+constexpr std::uint64_t kMaxElements = std::uint64_t(1) << 40;
+
+std::optional<Scheme> schemeFromName(std::string_view s)
+{
+    if (s == "symmetric") return Scheme::Symmetric;
+    if (s == "asymmetric") return Scheme::Asymmetric;
+    return std::nullopt;
+}
+
+std::optional<Granularity> granularityFromName(std::string_view s)
+{
+    for (auto g : {Granularity::PerTensor, Granularity::PerChannel, Granularity::PerGroup})
+        if (granularityName(g) == s) return g;
+    return std::nullopt;
+}
+
+std::optional<TensorRole> roleFromName(std::string_view s)
+{
+    for (auto r : {TensorRole::Linear, TensorRole::Conv, TensorRole::Embedding, TensorRole::Norm, TensorRole::Bias,
+                   TensorRole::Other})
+        if (roleName(r) == s) return r;
+    return std::nullopt;
+}
+
+class PackageFile {
+public:
+    explicit PackageFile(const std::filesystem::path& path) : m_path(path.string())
+    {
+        m_file = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+        if (!m_file.valid()) throw FormatError(m_path, "HDF5 superblock", 0, "not a readable HDF5 file");
+        if (!h5::hasAttr(m_file.get(), package::kFormatAttr) ||
+            h5::readStringAttr(m_file.get(), package::kFormatAttr, m_path) != package::kFormatValue)
+            throw FormatError(m_path, "/@format", 0, "not a QuantScope package");
+        const auto version = h5::readIntAttr(m_file.get(), package::kVersionAttr, m_path);
+        if (version != package::kVersion)
+            throw UnsupportedError(m_path + ": package format version " + std::to_string(version) +
+                                   " (this QuantScope reads version 1)");
+        m_tensors = h5::Handle(H5Gopen2(m_file.get(), package::kTensorsGroup, H5P_DEFAULT), H5Gclose);
+        if (!m_tensors.valid()) throw FormatError(m_path, "/tensors", 0, "group missing");
+    }
+
+    const std::string& path() const { return m_path; }
+    hid_t root() const { return m_file.get(); }
+
+    std::size_t tensorCount() const
+    {
+        const auto n = h5::readIntAttr(m_file.get(), "tensor_count", m_path);
+        if (n < 0 || n > 10'000'000) throw FormatError(m_path, "/@tensor_count", 0, "out of range");
+        return static_cast<std::size_t>(n);
+    }
+
+    h5::Handle group(std::size_t index) const
+    {
+        const auto name = tensorGroupName(index);
+        if (H5Lexists(m_tensors.get(), name.c_str(), H5P_DEFAULT) <= 0)
+            throw FormatError(m_path, "/tensors/" + name, 0, "group missing");
+        return h5::Handle(H5Gopen2(m_tensors.get(), name.c_str(), H5P_DEFAULT), H5Gclose);
+    }
+
+    TensorInfo info(std::size_t index) const
+    {
+        const auto g = group(index);
+        const auto obj = "/tensors/" + tensorGroupName(index);
+        TensorInfo t;
+        t.name = h5::readStringAttr(g.get(), "name", m_path);
+        t.shape = h5::readIntArrayAttr(g.get(), "shape", m_path);
+        std::uint64_t numel = 1;
+        for (auto d : t.shape) {
+            if (d < 0 || (d > 0 && numel > kMaxElements / static_cast<std::uint64_t>(d)))
+                throw FormatError(m_path, obj + "@shape", 0, "dimension out of range");
+            numel *= static_cast<std::uint64_t>(d);
+        }
+        const auto dt = dtypeFromName(h5::readStringAttr(g.get(), "source_dtype", m_path));
+        if (!dt) throw FormatError(m_path, obj + "@source_dtype", 0, "unknown dtype");
+        t.dtype = *dt;
+        const auto role = roleFromName(h5::readStringAttr(g.get(), "role", m_path));
+        t.role = role.value_or(TensorRole::Other);
+        t.layout = h5::readStringAttr(g.get(), "layout", m_path) == "out_last" ? AxisLayout::OutLast : AxisLayout::OutFirst;
+        if (isQuantized(g.get())) {
+            t.byteSize = h5::datasetLength(g.get(), "codes", m_path, obj);
+        } else {
+            t.byteSize = h5::datasetLength(g.get(), "raw", m_path, obj);
+            const auto expected = storageBytes(t.dtype, numel);
+            if (!expected || *expected != t.byteSize)
+                throw FormatError(m_path, obj + "/raw", 0, "size does not match shape and dtype");
+        }
+        return t;
+    }
+
+    bool isQuantized(hid_t g) const { return h5::readIntAttr(g, "quantized", m_path) != 0; }
+
+    std::vector<std::byte> raw(std::size_t index, std::uint64_t bytes) const
+    {
+        const auto g = group(index);
+        std::vector<std::byte> out(bytes);
+        h5::readDataset(g.get(), "raw", H5T_NATIVE_UINT8, out.data(), bytes, m_path, "/tensors/" + tensorGroupName(index));
+        return out;
+    }
+
+    QuantizedTensor quantized(std::size_t index) const;
+
+private:
+    std::string m_path;
+    h5::Handle m_file;
+    h5::Handle m_tensors;
+};
+
+QuantizedTensor PackageFile::quantized(std::size_t index) const
+{
+    const auto g = group(index);
+    const auto obj = "/tensors/" + tensorGroupName(index);
+    const hid_t gid = g.get();
+    QuantizedTensor q;
+    q.bits = static_cast<int>(h5::readIntAttr(gid, "bits", m_path));
+    if (q.bits < 2 || q.bits > 8) throw FormatError(m_path, obj + "@bits", 0, "must be 2..8");
+    const auto scheme = schemeFromName(h5::readStringAttr(gid, "scheme", m_path));
+    const auto gran = granularityFromName(h5::readStringAttr(gid, "granularity", m_path));
+    if (!scheme) throw FormatError(m_path, obj + "@scheme", 0, "unknown scheme");
+    if (!gran) throw FormatError(m_path, obj + "@granularity", 0, "unknown granularity");
+    q.scheme = *scheme;
+    q.granularity = *gran;
+    q.rows = h5::readIntAttr(gid, "rows", m_path);
+    q.cols = h5::readIntAttr(gid, "cols", m_path);
+    q.groupSize = h5::readIntAttr(gid, "group_size", m_path);
+    if (q.rows < 0 || q.cols < 0 || (q.cols > 0 && static_cast<std::uint64_t>(q.rows) > kMaxElements / static_cast<std::uint64_t>(q.cols)))
+        throw FormatError(m_path, obj + "@rows", 0, "rows x cols out of range");
+    if (q.groupSize < 0 || (q.granularity != Granularity::PerTensor && q.cols > 0 && q.groupSize == 0))
+        throw FormatError(m_path, obj + "@group_size", 0, "out of range");
+    const auto n = static_cast<std::uint64_t>(q.rows * q.cols);
+    const std::uint64_t scaleCount =
+        q.granularity == Granularity::PerTensor ? 1 : static_cast<std::uint64_t>(q.rows * q.groupsPerRow());
+    std::vector<std::uint8_t> packed((n * static_cast<std::uint64_t>(q.bits) + 7) / 8);
+    h5::readDataset(gid, "codes", H5T_NATIVE_UINT8, packed.data(), packed.size(), m_path, obj);
+    q.codes = package::unpackBits(packed, q.bits, n);
+    q.scales.resize(scaleCount);
+    h5::readDataset(gid, "scales", H5T_NATIVE_FLOAT, q.scales.data(), scaleCount, m_path, obj);
+    q.offsets.resize(scaleCount);
+    h5::readDataset(gid, "offsets", H5T_NATIVE_INT32, q.offsets.data(), scaleCount, m_path, obj);
+    const auto outliers = h5::datasetLength(gid, "outlier_index", m_path, obj);
+    if (outliers > n) throw FormatError(m_path, obj + "/outlier_index", 0, "more outliers than elements");
+    q.outlierIndex.resize(outliers);
+    h5::readDataset(gid, "outlier_index", H5T_NATIVE_UINT64, q.outlierIndex.data(), outliers, m_path, obj);
+    for (std::size_t i = 0; i < q.outlierIndex.size(); ++i)
+        if (q.outlierIndex[i] >= n || (i && q.outlierIndex[i] <= q.outlierIndex[i - 1]))
+            throw FormatError(m_path, obj + "/outlier_index", i * 8, "indices must be ascending and inside the tensor");
+    q.outlierHalf.resize(outliers);
+    const auto half = h5::halfType();
+    h5::readDataset(gid, "outlier_value", half.get(), q.outlierHalf.data(), outliers, m_path, obj);
+    return q;
+}
+
+class PackageCheckpoint final : public Checkpoint {
+public:
+    explicit PackageCheckpoint(const std::filesystem::path& path) : Checkpoint(path), m_file(path)
+    {
+        const auto n = m_file.tensorCount();
+        m_tensors.reserve(n);
+        for (std::size_t i = 0; i < n; ++i) m_tensors.push_back(m_file.info(i));
+        readGroupAttributes("provenance", "provenance.");
+        readGroupAttributes("metadata", "");
+    }
+
+    std::string_view format() const noexcept override { return "quantscope-package"; }
+
+    Matrix readMatrix(std::size_t index) const override
+    {
+        const auto& info = m_tensors.at(index);
+        const h5::QuietErrors quiet;
+        const auto g = m_file.group(index);
+        if (m_file.isQuantized(g.get())) {
+            auto m = m_file.quantized(index).dequantize();
+            if (m.rows != info.rows() || m.cols != info.cols())
+                throw FormatError(m_file.path(), info.name, 0, "rows/cols do not match the shape");
+            return m;
+        }
+        const auto bytes = m_file.raw(index, info.byteSize);
+        Matrix m(info.rows(), info.cols());
+        if (info.layout == AxisLayout::OutFirst) {
+            decodeToFloat(info.dtype, bytes.data(), m.values.data(), m.values.size());
+        } else {  // stored [.., out]: transpose to [out, rest]
+            std::vector<float> flat(m.values.size());
+            decodeToFloat(info.dtype, bytes.data(), flat.data(), flat.size());
+            for (std::int64_t i = 0; i < m.cols; ++i)
+                for (std::int64_t o = 0; o < m.rows; ++o) m.values[o * m.cols + i] = flat[i * m.rows + o];
+        }
+        return m;
+    }
+
+    std::vector<std::byte> readRaw(std::size_t index) const override
+    {
+        const h5::QuietErrors quiet;
+        return m_file.raw(index, m_tensors.at(index).byteSize);
+    }
+
+    QuantizedTensor quantized(std::string_view name) const
+    {
+        const auto i = find(name);
+        if (!i) throw InvalidArgument(m_file.path() + ": no tensor named " + std::string(name));
+        const h5::QuietErrors quiet;
+        const auto g = m_file.group(*i);
+        if (!m_file.isQuantized(g.get()))
+            throw InvalidArgument(m_file.path() + ": tensor " + std::string(name) + " is stored unquantized");
+        return m_file.quantized(*i);
+    }
+
+private:
+    void readGroupAttributes(const char* groupName, const std::string& prefix)
+    {
+        if (H5Lexists(m_file.root(), groupName, H5P_DEFAULT) <= 0) return;
+        h5::Handle g(H5Gopen2(m_file.root(), groupName, H5P_DEFAULT), H5Gclose);
+        H5O_info_t oinfo;
+        if (H5Oget_info2(g.get(), &oinfo, H5O_INFO_NUM_ATTRS) < 0) return;
+        for (hsize_t i = 0; i < oinfo.num_attrs && i < 10'000; ++i) {
+            char name[1024];
+            if (H5Aget_name_by_idx(g.get(), ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0 &&
+                H5Aget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0)
+                continue;
+            m_metadata[prefix + name] = h5::readStringAttr(g.get(), name, m_file.path());
+        }
+    }
+
+    h5::QuietErrors m_quiet;
+    PackageFile m_file;
+};
+
+}  // namespace
+
+QuantizedTensor readPackagedTensor(const std::filesystem::path& path, std::string_view name)
+{
+    const PackageCheckpoint ckpt(path);
+    return ckpt.quantized(name);
+}
+
+namespace io {
+
+bool sniffPackage(std::span<const std::byte> head)
+{
+    static constexpr unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    if (head.size() < 8 || std::memcmp(head.data(), sig, 8) != 0) return false;
+    const std::string_view text(reinterpret_cast<const char*>(head.data()), head.size());
+    return text.find(package::kFormatValue) != std::string_view::npos;
+}
+
+std::unique_ptr<Checkpoint> openPackage(const std::filesystem::path& path)
+{
+    return std::make_unique<PackageCheckpoint>(path);
+}
+
+}  // namespace io
+}  // namespace qs
