@@ -33,6 +33,13 @@ public:
     hid_t get() const noexcept { return m_id; }
     bool valid() const noexcept { return m_id >= 0; }
     void reset() noexcept;
+    /// Gives up ownership: the caller closes the id and checks the result.
+    hid_t release() noexcept
+    {
+        const hid_t id = m_id;
+        m_id = -1;
+        return id;
+    }
 
 private:
     hid_t m_id = -1;

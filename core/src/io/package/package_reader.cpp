@@ -1,7 +1,7 @@
 #include "io/package/package_reader.h"
 
 #include "io/package/bit_packing.h"
-#include "io/package/h5_handle.h"
+#include "io/package/h5_attributes.h"
 #include "io/package/package_layout.h"
 #include "quantscope/error.h"
 #include "quantscope/io/package.h"
@@ -45,16 +45,16 @@ class PackageFile {
 public:
     explicit PackageFile(const std::filesystem::path& path) : m_path(path.string())
     {
-        m_file = h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+        m_file = io::h5::Handle(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
         if (!m_file.valid()) throw FormatError(m_path, "HDF5 superblock", 0, "not a readable HDF5 file");
-        if (!h5::hasAttr(m_file.get(), package::kFormatAttr) ||
-            h5::readStringAttr(m_file.get(), package::kFormatAttr, m_path) != package::kFormatValue)
+        if (!io::h5::hasAttr(m_file.get(), package::kFormatAttr) ||
+            io::h5::readStringAttr(m_file.get(), package::kFormatAttr, m_path) != package::kFormatValue)
             throw FormatError(m_path, "/@format", 0, "not a QuantScope package");
-        const auto version = h5::readIntAttr(m_file.get(), package::kVersionAttr, m_path);
+        const auto version = io::h5::readIntAttr(m_file.get(), package::kVersionAttr, m_path);
         if (version != package::kVersion)
             throw UnsupportedError(m_path + ": package format version " + std::to_string(version) +
                                    " (this QuantScope reads version 1)");
-        m_tensors = h5::Handle(H5Gopen2(m_file.get(), package::kTensorsGroup, H5P_DEFAULT), H5Gclose);
+        m_tensors = io::h5::Handle(H5Gopen2(m_file.get(), package::kTensorsGroup, H5P_DEFAULT), H5Gclose);
         if (!m_tensors.valid()) throw FormatError(m_path, "/tensors", 0, "group missing");
     }
 
@@ -63,17 +63,17 @@ public:
 
     std::size_t tensorCount() const
     {
-        const auto n = h5::readIntAttr(m_file.get(), "tensor_count", m_path);
+        const auto n = io::h5::readIntAttr(m_file.get(), "tensor_count", m_path);
         if (n < 0 || n > 10'000'000) throw FormatError(m_path, "/@tensor_count", 0, "out of range");
         return static_cast<std::size_t>(n);
     }
 
-    h5::Handle group(std::size_t index) const
+    io::h5::Handle group(std::size_t index) const
     {
         const auto name = tensorGroupName(index);
         if (H5Lexists(m_tensors.get(), name.c_str(), H5P_DEFAULT) <= 0)
             throw FormatError(m_path, "/tensors/" + name, 0, "group missing");
-        return h5::Handle(H5Gopen2(m_tensors.get(), name.c_str(), H5P_DEFAULT), H5Gclose);
+        return io::h5::Handle(H5Gopen2(m_tensors.get(), name.c_str(), H5P_DEFAULT), H5Gclose);
     }
 
     TensorInfo info(std::size_t index) const
@@ -81,24 +81,24 @@ public:
         const auto g = group(index);
         const auto obj = "/tensors/" + tensorGroupName(index);
         TensorInfo t;
-        t.name = h5::readStringAttr(g.get(), "name", m_path);
-        t.shape = h5::readIntArrayAttr(g.get(), "shape", m_path);
+        t.name = io::h5::readStringAttr(g.get(), "name", m_path);
+        t.shape = io::h5::readIntArrayAttr(g.get(), "shape", m_path);
         std::uint64_t numel = 1;
         for (auto d : t.shape) {
             if (d < 0 || (d > 0 && numel > kMaxElements / static_cast<std::uint64_t>(d)))
                 throw FormatError(m_path, obj + "@shape", 0, "dimension out of range");
             numel *= static_cast<std::uint64_t>(d);
         }
-        const auto dt = dtypeFromName(h5::readStringAttr(g.get(), "source_dtype", m_path));
+        const auto dt = dtypeFromName(io::h5::readStringAttr(g.get(), "source_dtype", m_path));
         if (!dt) throw FormatError(m_path, obj + "@source_dtype", 0, "unknown dtype");
         t.dtype = *dt;
-        const auto role = roleFromName(h5::readStringAttr(g.get(), "role", m_path));
+        const auto role = roleFromName(io::h5::readStringAttr(g.get(), "role", m_path));
         t.role = role.value_or(TensorRole::Other);
-        t.layout = h5::readStringAttr(g.get(), "layout", m_path) == "out_last" ? AxisLayout::OutLast : AxisLayout::OutFirst;
+        t.layout = io::h5::readStringAttr(g.get(), "layout", m_path) == "out_last" ? AxisLayout::OutLast : AxisLayout::OutFirst;
         if (isQuantized(g.get())) {
-            t.byteSize = h5::datasetLength(g.get(), "codes", m_path, obj);
+            t.byteSize = io::h5::datasetLength(g.get(), "codes", m_path, obj);
         } else {
-            t.byteSize = h5::datasetLength(g.get(), "raw", m_path, obj);
+            t.byteSize = io::h5::datasetLength(g.get(), "raw", m_path, obj);
             const auto expected = storageBytes(t.dtype, numel);
             if (!expected || *expected != t.byteSize)
                 throw FormatError(m_path, obj + "/raw", 0, "size does not match shape and dtype");
@@ -106,13 +106,13 @@ public:
         return t;
     }
 
-    bool isQuantized(hid_t g) const { return h5::readIntAttr(g, "quantized", m_path) != 0; }
+    bool isQuantized(hid_t g) const { return io::h5::readIntAttr(g, "quantized", m_path) != 0; }
 
     std::vector<std::byte> raw(std::size_t index, std::uint64_t bytes) const
     {
         const auto g = group(index);
         std::vector<std::byte> out(bytes);
-        h5::readDataset(g.get(), "raw", H5T_NATIVE_UINT8, out.data(), bytes, m_path, "/tensors/" + tensorGroupName(index));
+        io::h5::readDataset(g.get(), "raw", H5T_NATIVE_UINT8, out.data(), bytes, m_path, "/tensors/" + tensorGroupName(index));
         return out;
     }
 
@@ -120,8 +120,8 @@ public:
 
 private:
     std::string m_path;
-    h5::Handle m_file;
-    h5::Handle m_tensors;
+    io::h5::Handle m_file;
+    io::h5::Handle m_tensors;
 };
 
 QuantizedTensor PackageFile::quantized(std::size_t index) const
@@ -130,17 +130,17 @@ QuantizedTensor PackageFile::quantized(std::size_t index) const
     const auto obj = "/tensors/" + tensorGroupName(index);
     const hid_t gid = g.get();
     QuantizedTensor q;
-    q.bits = static_cast<int>(h5::readIntAttr(gid, "bits", m_path));
+    q.bits = static_cast<int>(io::h5::readIntAttr(gid, "bits", m_path));
     if (q.bits < 2 || q.bits > 8) throw FormatError(m_path, obj + "@bits", 0, "must be 2..8");
-    const auto scheme = schemeFromName(h5::readStringAttr(gid, "scheme", m_path));
-    const auto gran = granularityFromName(h5::readStringAttr(gid, "granularity", m_path));
+    const auto scheme = schemeFromName(io::h5::readStringAttr(gid, "scheme", m_path));
+    const auto gran = granularityFromName(io::h5::readStringAttr(gid, "granularity", m_path));
     if (!scheme) throw FormatError(m_path, obj + "@scheme", 0, "unknown scheme");
     if (!gran) throw FormatError(m_path, obj + "@granularity", 0, "unknown granularity");
     q.scheme = *scheme;
     q.granularity = *gran;
-    q.rows = h5::readIntAttr(gid, "rows", m_path);
-    q.cols = h5::readIntAttr(gid, "cols", m_path);
-    q.groupSize = h5::readIntAttr(gid, "group_size", m_path);
+    q.rows = io::h5::readIntAttr(gid, "rows", m_path);
+    q.cols = io::h5::readIntAttr(gid, "cols", m_path);
+    q.groupSize = io::h5::readIntAttr(gid, "group_size", m_path);
     if (q.rows < 0 || q.cols < 0 || (q.cols > 0 && static_cast<std::uint64_t>(q.rows) > kMaxElements / static_cast<std::uint64_t>(q.cols)))
         throw FormatError(m_path, obj + "@rows", 0, "rows x cols out of range");
     if (q.groupSize < 0 || (q.granularity != Granularity::PerTensor && q.cols > 0 && q.groupSize == 0))
@@ -149,34 +149,41 @@ QuantizedTensor PackageFile::quantized(std::size_t index) const
     const std::uint64_t scaleCount =
         q.granularity == Granularity::PerTensor ? 1 : static_cast<std::uint64_t>(q.rows * q.groupsPerRow());
     std::vector<std::uint8_t> packed((n * static_cast<std::uint64_t>(q.bits) + 7) / 8);
-    h5::readDataset(gid, "codes", H5T_NATIVE_UINT8, packed.data(), packed.size(), m_path, obj);
+    io::h5::readDataset(gid, "codes", H5T_NATIVE_UINT8, packed.data(), packed.size(), m_path, obj);
     q.codes = package::unpackBits(packed, q.bits, n);
     q.scales.resize(scaleCount);
-    h5::readDataset(gid, "scales", H5T_NATIVE_FLOAT, q.scales.data(), scaleCount, m_path, obj);
+    io::h5::readDataset(gid, "scales", H5T_NATIVE_FLOAT, q.scales.data(), scaleCount, m_path, obj);
     q.offsets.resize(scaleCount);
-    h5::readDataset(gid, "offsets", H5T_NATIVE_INT32, q.offsets.data(), scaleCount, m_path, obj);
-    const auto outliers = h5::datasetLength(gid, "outlier_index", m_path, obj);
+    io::h5::readDataset(gid, "offsets", H5T_NATIVE_INT32, q.offsets.data(), scaleCount, m_path, obj);
+    const auto outliers = io::h5::datasetLength(gid, "outlier_index", m_path, obj);
     if (outliers > n) throw FormatError(m_path, obj + "/outlier_index", 0, "more outliers than elements");
     q.outlierIndex.resize(outliers);
-    h5::readDataset(gid, "outlier_index", H5T_NATIVE_UINT64, q.outlierIndex.data(), outliers, m_path, obj);
+    io::h5::readDataset(gid, "outlier_index", H5T_NATIVE_UINT64, q.outlierIndex.data(), outliers, m_path, obj);
     for (std::size_t i = 0; i < q.outlierIndex.size(); ++i)
         if (q.outlierIndex[i] >= n || (i && q.outlierIndex[i] <= q.outlierIndex[i - 1]))
             throw FormatError(m_path, obj + "/outlier_index", i * 8, "indices must be ascending and inside the tensor");
     q.outlierHalf.resize(outliers);
-    const auto half = h5::halfType();
-    h5::readDataset(gid, "outlier_value", half.get(), q.outlierHalf.data(), outliers, m_path, obj);
+    const auto half = io::h5::halfType();
+    io::h5::readDataset(gid, "outlier_value", half.get(), q.outlierHalf.data(), outliers, m_path, obj);
     return q;
 }
 
 class PackageCheckpoint final : public Checkpoint {
 public:
-    explicit PackageCheckpoint(const std::filesystem::path& path) : Checkpoint(path), m_file(path)
+    // Callers hold hdf5Lock() (see openPackage / readPackagedTensor).
+    explicit PackageCheckpoint(const std::filesystem::path& path) : Checkpoint(path), m_file(std::make_unique<PackageFile>(path))
     {
-        const auto n = m_file.tensorCount();
+        const auto n = m_file->tensorCount();
         m_tensors.reserve(n);
-        for (std::size_t i = 0; i < n; ++i) m_tensors.push_back(m_file.info(i));
+        for (std::size_t i = 0; i < n; ++i) m_tensors.push_back(m_file->info(i));
         readGroupAttributes("provenance", "provenance.");
         readGroupAttributes("metadata", "");
+    }
+
+    ~PackageCheckpoint() override
+    {
+        const auto lock = io::h5::hdf5Lock();
+        m_file.reset();  // closes the HDF5 handles under the lock
     }
 
     std::string_view format() const noexcept override { return "quantscope-package"; }
@@ -184,15 +191,15 @@ public:
     Matrix readMatrix(std::size_t index) const override
     {
         const auto& info = m_tensors.at(index);
-        const h5::QuietErrors quiet;
-        const auto g = m_file.group(index);
-        if (m_file.isQuantized(g.get())) {
-            auto m = m_file.quantized(index).dequantize();
+        const auto lock = io::h5::hdf5Lock();
+        const auto g = m_file->group(index);
+        if (m_file->isQuantized(g.get())) {
+            auto m = m_file->quantized(index).dequantize();
             if (m.rows != info.rows() || m.cols != info.cols())
-                throw FormatError(m_file.path(), info.name, 0, "rows/cols do not match the shape");
+                throw FormatError(m_file->path(), info.name, 0, "rows/cols do not match the shape");
             return m;
         }
-        const auto bytes = m_file.raw(index, info.byteSize);
+        const auto bytes = m_file->raw(index, info.byteSize);
         Matrix m(info.rows(), info.cols());
         if (info.layout == AxisLayout::OutFirst) {
             decodeToFloat(info.dtype, bytes.data(), m.values.data(), m.values.size());
@@ -207,26 +214,26 @@ public:
 
     std::vector<std::byte> readRaw(std::size_t index) const override
     {
-        const h5::QuietErrors quiet;
-        return m_file.raw(index, m_tensors.at(index).byteSize);
+        const auto lock = io::h5::hdf5Lock();
+        return m_file->raw(index, m_tensors.at(index).byteSize);
     }
 
     QuantizedTensor quantized(std::string_view name) const
     {
         const auto i = find(name);
-        if (!i) throw InvalidArgument(m_file.path() + ": no tensor named " + std::string(name));
-        const h5::QuietErrors quiet;
-        const auto g = m_file.group(*i);
-        if (!m_file.isQuantized(g.get()))
-            throw InvalidArgument(m_file.path() + ": tensor " + std::string(name) + " is stored unquantized");
-        return m_file.quantized(*i);
+        if (!i) throw InvalidArgument(m_file->path() + ": no tensor named " + std::string(name));
+        const auto lock = io::h5::hdf5Lock();
+        const auto g = m_file->group(*i);
+        if (!m_file->isQuantized(g.get()))
+            throw InvalidArgument(m_file->path() + ": tensor " + std::string(name) + " is stored unquantized");
+        return m_file->quantized(*i);
     }
 
 private:
     void readGroupAttributes(const char* groupName, const std::string& prefix)
     {
-        if (H5Lexists(m_file.root(), groupName, H5P_DEFAULT) <= 0) return;
-        h5::Handle g(H5Gopen2(m_file.root(), groupName, H5P_DEFAULT), H5Gclose);
+        if (H5Lexists(m_file->root(), groupName, H5P_DEFAULT) <= 0) return;
+        io::h5::Handle g(H5Gopen2(m_file->root(), groupName, H5P_DEFAULT), H5Gclose);
         H5O_info_t oinfo;
         if (H5Oget_info2(g.get(), &oinfo, H5O_INFO_NUM_ATTRS) < 0) return;
         for (hsize_t i = 0; i < oinfo.num_attrs && i < 10'000; ++i) {
@@ -234,18 +241,19 @@ private:
             if (H5Aget_name_by_idx(g.get(), ".", H5_INDEX_CRT_ORDER, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0 &&
                 H5Aget_name_by_idx(g.get(), ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0)
                 continue;
-            m_metadata[prefix + name] = h5::readStringAttr(g.get(), name, m_file.path());
+            m_metadata[prefix + name] = io::h5::readStringAttr(g.get(), name, m_file->path());
         }
     }
 
-    h5::QuietErrors m_quiet;
-    PackageFile m_file;
+    std::unique_ptr<PackageFile> m_file;
 };
 
 }  // namespace
 
 QuantizedTensor readPackagedTensor(const std::filesystem::path& path, std::string_view name)
 {
+    const auto lock = io::h5::hdf5Lock();
+    io::h5::silenceErrors();
     const PackageCheckpoint ckpt(path);
     return ckpt.quantized(name);
 }
@@ -262,6 +270,8 @@ bool sniffPackage(std::span<const std::byte> head)
 
 std::unique_ptr<Checkpoint> openPackage(const std::filesystem::path& path)
 {
+    const auto lock = h5::hdf5Lock();
+    h5::silenceErrors();
     return std::make_unique<PackageCheckpoint>(path);
 }
 

@@ -1,5 +1,5 @@
 #include "io/package/bit_packing.h"
-#include "io/package/h5_handle.h"
+#include "io/package/h5_attributes.h"
 #include "io/package/package_layout.h"
 #include "quantscope/error.h"
 #include "quantscope/io/atomic_file.h"
@@ -49,103 +49,112 @@ bool allExactInHalf(const std::vector<float>& v)
 
 struct PackageWriter::Impl {
     AtomicFile out;
-    h5::QuietErrors quiet;
-    h5::Handle file;
-    h5::Handle tensors;
-    h5::Handle half = h5::halfType();
+    io::h5::Handle file;
+    io::h5::Handle tensors;
+    io::h5::Handle half = io::h5::halfType();
     std::size_t count = 0;
     std::uint64_t payload = 0;
 
     Impl(const std::filesystem::path& target, std::span<const std::filesystem::path> inputs) : out(target, inputs)
     {
-        file = h5::Handle(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
+        file = io::h5::Handle(H5Fcreate(out.temporaryPath().c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), H5Fclose);
         if (!file.valid()) throw IoError(target.string() + ": cannot create the HDF5 package");
         // The format attributes come first so they sit in the root object header near the start
         // of the file, where openCheckpoint's sniffing finds them.
-        h5::writeAttr(file.get(), package::kFormatAttr, std::string(package::kFormatValue));
-        h5::writeAttr(file.get(), package::kVersionAttr, package::kVersion);
-        tensors = h5::Handle(H5Gcreate2(file.get(), package::kTensorsGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+        io::h5::writeAttr(file.get(), package::kFormatAttr, std::string(package::kFormatValue));
+        io::h5::writeAttr(file.get(), package::kVersionAttr, package::kVersion);
+        tensors = io::h5::Handle(H5Gcreate2(file.get(), package::kTensorsGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                              H5Gclose);
         if (!tensors.valid()) throw IoError(target.string() + ": cannot create the tensors group");
     }
 
-    h5::Handle newTensorGroup(const TensorInfo& source, bool quantized)
+    io::h5::Handle newTensorGroup(const TensorInfo& source, bool quantized)
     {
         const auto name = package::tensorGroupName(count++);
-        h5::Handle g(H5Gcreate2(tensors.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+        io::h5::Handle g(H5Gcreate2(tensors.get(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
         if (!g.valid()) throw IoError(out.target().string() + ": cannot create group for " + source.name);
-        h5::writeAttr(g.get(), "name", source.name);
-        h5::writeAttr(g.get(), "shape", std::vector<std::int64_t>(source.shape.begin(), source.shape.end()));
-        h5::writeAttr(g.get(), "source_dtype", std::string(dtypeName(source.dtype)));
-        h5::writeAttr(g.get(), "role", std::string(roleName(source.role)));
-        h5::writeAttr(g.get(), "layout", std::string(source.layout == AxisLayout::OutFirst ? "out_first" : "out_last"));
-        h5::writeAttr(g.get(), "quantized", std::int64_t(quantized ? 1 : 0));
+        io::h5::writeAttr(g.get(), "name", source.name);
+        io::h5::writeAttr(g.get(), "shape", std::vector<std::int64_t>(source.shape.begin(), source.shape.end()));
+        io::h5::writeAttr(g.get(), "source_dtype", std::string(dtypeName(source.dtype)));
+        io::h5::writeAttr(g.get(), "role", std::string(roleName(source.role)));
+        io::h5::writeAttr(g.get(), "layout", std::string(source.layout == AxisLayout::OutFirst ? "out_first" : "out_last"));
+        io::h5::writeAttr(g.get(), "quantized", std::int64_t(quantized ? 1 : 0));
         return g;
     }
 };
 
+// HDF5 keeps global state: every entry point holds the process-wide HDF5 lock.
 PackageWriter::PackageWriter(const std::filesystem::path& target, std::span<const std::filesystem::path> inputs)
-    : m_impl(std::make_unique<Impl>(target, inputs))
 {
+    const auto lock = io::h5::hdf5Lock();
+    io::h5::silenceErrors();
+    m_impl = std::make_unique<Impl>(target, inputs);
 }
 
-PackageWriter::~PackageWriter() = default;
+PackageWriter::~PackageWriter()
+{
+    const auto lock = io::h5::hdf5Lock();
+    m_impl.reset();  // closes the file, then AtomicFile removes it unless committed
+}
 
 std::uint64_t PackageWriter::payloadBytes() const noexcept { return m_impl->payload; }
 
 void PackageWriter::setProvenance(const PackageProvenance& p)
 {
-    h5::Handle g(H5Gcreate2(m_impl->file.get(), package::kProvenanceGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+    const auto lock = io::h5::hdf5Lock();
+    io::h5::Handle g(H5Gcreate2(m_impl->file.get(), package::kProvenanceGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                  H5Gclose);
     if (!g.valid()) throw IoError(m_impl->out.target().string() + ": cannot create the provenance group");
-    h5::writeAttr(g.get(), "quantscope_version", std::string(version()));
-    h5::writeAttr(g.get(), "source_file", p.sourceFile);
-    h5::writeAttr(g.get(), "source_sha256", p.sourceSha256);
-    h5::writeAttr(g.get(), "source_format", p.sourceFormat);
-    h5::writeAttr(g.get(), "config_json", p.configJson);
-    h5::writeAttr(g.get(), "created_utc", p.createdUtc.empty() ? utcNow() : p.createdUtc);
+    io::h5::writeAttr(g.get(), "quantscope_version", std::string(version()));
+    io::h5::writeAttr(g.get(), "source_file", p.sourceFile);
+    io::h5::writeAttr(g.get(), "source_sha256", p.sourceSha256);
+    io::h5::writeAttr(g.get(), "source_format", p.sourceFormat);
+    io::h5::writeAttr(g.get(), "config_json", p.configJson);
+    io::h5::writeAttr(g.get(), "created_utc", p.createdUtc.empty() ? utcNow() : p.createdUtc);
 }
 
 void PackageWriter::setMetadata(const std::map<std::string, std::string>& metadata)
 {
-    h5::Handle g(H5Gcreate2(m_impl->file.get(), package::kMetadataGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+    const auto lock = io::h5::hdf5Lock();
+    io::h5::Handle g(H5Gcreate2(m_impl->file.get(), package::kMetadataGroup, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                  H5Gclose);
     // Keys become attribute names; HDF5 attribute names cannot contain '/' reliably? They can,
     // but '.' and '/' are kept verbatim — attribute names are not paths.
-    for (const auto& [k, v] : metadata) h5::writeAttr(g.get(), k.c_str(), v);
+    for (const auto& [k, v] : metadata) io::h5::writeAttr(g.get(), k.c_str(), v);
 }
 
 void PackageWriter::addQuantized(const TensorInfo& source, const QuantizedTensor& q, const TensorMetrics& m)
 {
+    const auto lock = io::h5::hdf5Lock();
     if (q.codes.size() != static_cast<std::size_t>(q.rows * q.cols) || q.scales.size() != q.offsets.size() ||
         q.outlierIndex.size() != q.outlierHalf.size())
         throw InvalidArgument("package: inconsistent quantized tensor " + source.name);
     auto g = m_impl->newTensorGroup(source, true);
     const hid_t gid = g.get();
-    h5::writeAttr(gid, "bits", std::int64_t(q.bits));
-    h5::writeAttr(gid, "scheme", std::string(package::schemeName(q.scheme)));
-    h5::writeAttr(gid, "granularity", std::string(granularityName(q.granularity)));
-    h5::writeAttr(gid, "group_size", std::int64_t(q.groupSize));
-    h5::writeAttr(gid, "rows", std::int64_t(q.rows));
-    h5::writeAttr(gid, "cols", std::int64_t(q.cols));
-    h5::writeAttr(gid, "mse", m.mse);
-    h5::writeAttr(gid, "rel_err", m.relErr);
-    h5::writeAttr(gid, "sqnr_db", m.sqnrDb);
-    h5::writeAttr(gid, "max_abs_err", m.maxAbsErr);
-    h5::writeAttr(gid, "cosine", m.cosine);
-    h5::writeAttr(gid, "outlier_frac", m.outlierFrac);
-    h5::writeAttr(gid, "bpw", m.bpw);
+    io::h5::writeAttr(gid, "bits", std::int64_t(q.bits));
+    io::h5::writeAttr(gid, "scheme", std::string(package::schemeName(q.scheme)));
+    io::h5::writeAttr(gid, "granularity", std::string(granularityName(q.granularity)));
+    io::h5::writeAttr(gid, "group_size", std::int64_t(q.groupSize));
+    io::h5::writeAttr(gid, "rows", std::int64_t(q.rows));
+    io::h5::writeAttr(gid, "cols", std::int64_t(q.cols));
+    io::h5::writeAttr(gid, "mse", m.mse);
+    io::h5::writeAttr(gid, "rel_err", m.relErr);
+    io::h5::writeAttr(gid, "sqnr_db", m.sqnrDb);
+    io::h5::writeAttr(gid, "max_abs_err", m.maxAbsErr);
+    io::h5::writeAttr(gid, "cosine", m.cosine);
+    io::h5::writeAttr(gid, "outlier_frac", m.outlierFrac);
+    io::h5::writeAttr(gid, "bpw", m.bpw);
 
     const auto packed = package::packBits(q.codes, q.bits);
-    h5::writeDataset(gid, "codes", H5T_STD_U8LE, H5T_NATIVE_UINT8, packed.data(), packed.size());
+    io::h5::writeDataset(gid, "codes", H5T_STD_U8LE, H5T_NATIVE_UINT8, packed.data(), packed.size());
     // Scales are fp16 unless some scale is not exactly representable (fp16Scales off).
     const bool halfScales = allExactInHalf(q.scales);
-    h5::writeDataset(gid, "scales", halfScales ? m_impl->half.get() : H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
+    io::h5::writeDataset(gid, "scales", halfScales ? m_impl->half.get() : H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
                      q.scales.data(), q.scales.size());
-    h5::writeDataset(gid, "offsets", H5T_STD_I32LE, H5T_NATIVE_INT32, q.offsets.data(), q.offsets.size());
-    h5::writeDataset(gid, "outlier_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, q.outlierIndex.data(),
+    io::h5::writeDataset(gid, "offsets", H5T_STD_I32LE, H5T_NATIVE_INT32, q.offsets.data(), q.offsets.size());
+    io::h5::writeDataset(gid, "outlier_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, q.outlierIndex.data(),
                      q.outlierIndex.size());
-    h5::writeDataset(gid, "outlier_value", m_impl->half.get(), m_impl->half.get(), q.outlierHalf.data(),
+    io::h5::writeDataset(gid, "outlier_value", m_impl->half.get(), m_impl->half.get(), q.outlierHalf.data(),
                      q.outlierHalf.size());
     m_impl->payload += packed.size() + q.scales.size() * (halfScales ? 2 : 4) + q.offsets.size() * 4 +
                        q.outlierIndex.size() * 10;
@@ -153,21 +162,23 @@ void PackageWriter::addQuantized(const TensorInfo& source, const QuantizedTensor
 
 void PackageWriter::addUnquantized(const TensorInfo& source, std::span<const std::byte> raw)
 {
+    const auto lock = io::h5::hdf5Lock();
     auto g = m_impl->newTensorGroup(source, false);
-    h5::writeDataset(g.get(), "raw", H5T_STD_U8LE, H5T_NATIVE_UINT8, raw.data(), raw.size());
+    io::h5::writeDataset(g.get(), "raw", H5T_STD_U8LE, H5T_NATIVE_UINT8, raw.data(), raw.size());
     m_impl->payload += raw.size();
 }
 
 void PackageWriter::commit(const PackageTotals& t)
 {
+    const auto lock = io::h5::hdf5Lock();
     const hid_t root = m_impl->file.get();
-    h5::writeAttr(root, "tensor_count", std::int64_t(m_impl->count));
-    h5::Handle g(H5Gcreate2(root, "totals", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
-    h5::writeAttr(g.get(), "total_params", t.totalParams);
-    h5::writeAttr(g.get(), "quantized_params", t.quantizedParams);
-    h5::writeAttr(g.get(), "bpw", t.bpw);
-    h5::writeAttr(g.get(), "bytes_before", static_cast<std::int64_t>(t.bytesBefore));
-    h5::writeAttr(g.get(), "bytes_after", static_cast<std::int64_t>(t.bytesAfter));
+    io::h5::writeAttr(root, "tensor_count", std::int64_t(m_impl->count));
+    io::h5::Handle g(H5Gcreate2(root, "totals", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
+    io::h5::writeAttr(g.get(), "total_params", t.totalParams);
+    io::h5::writeAttr(g.get(), "quantized_params", t.quantizedParams);
+    io::h5::writeAttr(g.get(), "bpw", t.bpw);
+    io::h5::writeAttr(g.get(), "bytes_before", static_cast<std::int64_t>(t.bytesBefore));
+    io::h5::writeAttr(g.get(), "bytes_after", static_cast<std::int64_t>(t.bytesAfter));
     g.reset();
     m_impl->tensors.reset();
     if (H5Fflush(root, H5F_SCOPE_GLOBAL) < 0 || H5Fclose(m_impl->file.release()) < 0)

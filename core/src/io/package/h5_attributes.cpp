@@ -1,8 +1,8 @@
-#include "io/package/h5_handle.h"
+#include "io/package/h5_attributes.h"
 
 #include "quantscope/error.h"
 
-namespace qs::h5 {
+namespace qs::io::h5 {
 
 namespace {
 
@@ -27,14 +27,6 @@ std::uint64_t attrElements(hid_t attr)
 }
 
 }  // namespace
-
-QuietErrors::QuietErrors()
-{
-    H5Eget_auto2(H5E_DEFAULT, &m_func, &m_data);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-}
-
-QuietErrors::~QuietErrors() { H5Eset_auto2(H5E_DEFAULT, m_func, m_data); }
 
 Handle halfType()
 {
@@ -180,4 +172,4 @@ void readDataset(hid_t parent, const char* name, hid_t memType, void* out, std::
         fail(file, object + "/" + name, "cannot be read (corrupt data or wrong type)");
 }
 
-}  // namespace qs::h5
+}  // namespace qs::io::h5
