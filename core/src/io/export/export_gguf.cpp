@@ -1,0 +1,203 @@
+// GGUF export for llama-architecture models (llama2.c checkpoints): the metadata and tokenizer
+// llama.cpp expects, weight matrices as F16, Q8_0 or Q4_0 blocks encoded by ggml's reference
+// quantizers from the quantized weights Ŵ. What a block format cannot hold (EasyQuant's fp16
+// outliers, a 3-bit grid) is re-quantized; the error of what was written is reported.
+//
+// No Q/K permutation: llama.cpp's llama architecture rotates adjacent pairs (rope type NORM),
+// which is the interleaved convention of Meta's and llama2.c's weights. (llama.cpp's HF
+// converter permutes only to undo Hugging Face's own rotate-half permutation.)
+#include "io/export/export_plan.h"
+#include "io/export/gguf_writer.h"
+#include "quantscope/error.h"
+#include "quantscope/io/atomic_file.h"
+#include "quantscope/models/llama_tokenizer.h"
+#include "tensor/ggml_blocks.h"
+
+#include <regex>
+
+namespace qs::exporting {
+
+namespace {
+
+int metaInt(const Checkpoint& ckpt, const char* key)
+{
+    const auto it = ckpt.metadata().find(key);
+    if (it == ckpt.metadata().end())
+        throw InvalidArgument("GGUF export: " + ckpt.path().string() + " has no '" + key +
+                              "' (GGUF export supports llama2.c checkpoints)");
+    return std::stoi(it->second);
+}
+
+/// llama2.c / Meta tensor names -> GGUF names.
+std::string ggufName(const std::string& name)
+{
+    static const std::regex layer(R"(^layers\.(\d+)\.(.+)$)");
+    static const std::vector<std::pair<std::string, std::string>> perLayer = {
+        {"attention.wq.weight", "attn_q.weight"},     {"attention.wk.weight", "attn_k.weight"},
+        {"attention.wv.weight", "attn_v.weight"},     {"attention.wo.weight", "attn_output.weight"},
+        {"feed_forward.w1.weight", "ffn_gate.weight"}, {"feed_forward.w2.weight", "ffn_down.weight"},
+        {"feed_forward.w3.weight", "ffn_up.weight"},   {"attention_norm.weight", "attn_norm.weight"},
+        {"ffn_norm.weight", "ffn_norm.weight"}};
+    std::smatch m;
+    if (std::regex_match(name, m, layer))
+        for (const auto& [from, to] : perLayer)
+            if (m[2] == from) return "blk." + m[1].str() + "." + to;
+    if (name == "tok_embeddings.weight") return "token_embd.weight";
+    if (name == "norm.weight") return "output_norm.weight";
+    if (name == "output.weight") return "output.weight";
+    throw InvalidArgument("GGUF export: no llama.cpp name for tensor " + name);
+}
+
+/// The GGUF type of a tensor: 1-D tensors (norms) stay F32; matrices take the requested block
+/// type when their rows are whole blocks, else F16.
+DType chooseType(const TensorInfo& info, DType requested, std::vector<std::string>& warnings)
+{
+    if (info.shape.size() < 2) return DType::F32;
+    const auto block = traits(requested).blockElements;
+    if (info.cols() % block != 0) {
+        warnings.push_back(info.name + ": rows of " + std::to_string(info.cols()) + " are not a multiple of " +
+                           std::to_string(block) + "; stored as F16 instead of " + std::string(dtypeName(requested)));
+        return DType::F16;
+    }
+    return requested;
+}
+
+/// Encodes row-major values as `type`, returns the bytes and (via `decoded`) what they decode to.
+std::vector<std::byte> encode(std::span<const float> values, DType type, std::vector<float>& decoded)
+{
+    const auto bytes = storageBytes(type, values.size()).value();
+    std::vector<std::byte> out(bytes);
+    decoded.resize(values.size());
+    if (type == DType::F32) {
+        std::memcpy(out.data(), values.data(), bytes);
+    } else if (type == DType::F16) {
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            const auto h = floatToHalf(values[i]);
+            std::memcpy(out.data() + 2 * i, &h, 2);
+        }
+    } else {
+        ggml::quantizeBlocks(type, values.data(), out.data(), values.size() / traits(type).blockElements);
+    }
+    decodeToFloat(type, out.data(), decoded.data(), decoded.size());
+    return out;
+}
+
+std::filesystem::path findTokenizer(const Checkpoint& ckpt, const std::filesystem::path& given)
+{
+    if (!given.empty()) return given;
+    const auto dir = ckpt.path().parent_path();
+    for (const char* name : {"tokenizer.bin", "tok512.bin", "tok4096.bin", "tok32000.bin"})
+        if (std::filesystem::exists(dir / name)) return dir / name;
+    throw InvalidArgument("GGUF export needs the llama2.c tokenizer: pass it with --tokenizer (no tokenizer.bin next to " +
+                          ckpt.path().string() + ")");
+}
+
+void addTokenizer(gguf::Writer& w, const LlamaTokenizer& tok)
+{
+    std::vector<std::string> tokens;
+    std::vector<float> scores;
+    std::vector<std::int32_t> types;
+    for (int i = 0; i < tok.vocabSize(); ++i) {
+        std::string piece = tok.piece(i);
+        const bool isByte = piece.size() == 6 && piece.rfind("<0x", 0) == 0 && piece.back() == '>';
+        std::int32_t type = 1;  // NORMAL
+        if (i == 0) type = 2;   // UNKNOWN
+        else if (i == LlamaTokenizer::kBos || i == LlamaTokenizer::kEos) type = 3;  // CONTROL
+        else if (isByte) type = 6;  // BYTE
+        if (type == 1) {  // llama2.c stores SentencePiece's U+2581 word marker as a space
+            std::string spm;
+            for (char c : piece) spm += c == ' ' ? std::string("\xE2\x96\x81") : std::string(1, c);
+            piece = std::move(spm);
+        }
+        tokens.push_back(std::move(piece));
+        scores.push_back(tok.score(i));
+        types.push_back(type);
+    }
+    w.addString("tokenizer.ggml.model", "llama");
+    w.addStringArray("tokenizer.ggml.tokens", tokens);
+    w.addF32Array("tokenizer.ggml.scores", scores);
+    w.addI32Array("tokenizer.ggml.token_type", types);
+    w.addU32("tokenizer.ggml.bos_token_id", LlamaTokenizer::kBos);
+    w.addU32("tokenizer.ggml.eos_token_id", LlamaTokenizer::kEos);
+    w.addU32("tokenizer.ggml.unknown_token_id", 0);
+}
+
+std::uint32_t fileType(DType t)
+{
+    switch (t) {
+    case DType::F16: return 1;
+    case DType::Q4_0: return 2;
+    case DType::Q8_0: return 7;
+    default: return 0;
+    }
+}
+
+}  // namespace
+
+ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settings, const std::filesystem::path& out,
+                        const ExportOptions& options, const ProgressFn& progress)
+{
+    if (options.ggufType != DType::F16 && options.ggufType != DType::Q8_0 && options.ggufType != DType::Q4_0)
+        throw InvalidArgument("GGUF export writes F16, Q8_0 or Q4_0 weights, not " +
+                              std::string(dtypeName(options.ggufType)));
+    const int dim = metaInt(ckpt, "dim"), heads = metaInt(ckpt, "n_heads");
+    const LlamaTokenizer tok(findTokenizer(ckpt, options.tokenizer));
+    if (tok.vocabSize() != metaInt(ckpt, "vocab_size"))
+        throw InvalidArgument("GGUF export: the tokenizer has " + std::to_string(tok.vocabSize()) +
+                              " tokens but the model's vocabulary is " + std::to_string(metaInt(ckpt, "vocab_size")));
+
+    ExportResult result;
+    gguf::Writer w;
+    w.addString("general.architecture", "llama");
+    w.addString("general.name", ckpt.path().stem().string());
+    w.addU32("general.quantization_version", 2);
+    w.addU32("general.file_type", fileType(options.ggufType));
+    w.addU32("llama.context_length", static_cast<std::uint32_t>(metaInt(ckpt, "seq_len")));
+    w.addU32("llama.embedding_length", static_cast<std::uint32_t>(dim));
+    w.addU32("llama.block_count", static_cast<std::uint32_t>(metaInt(ckpt, "n_layers")));
+    w.addU32("llama.feed_forward_length", static_cast<std::uint32_t>(metaInt(ckpt, "hidden_dim")));
+    w.addU32("llama.rope.dimension_count", static_cast<std::uint32_t>(dim / heads));
+    w.addU32("llama.attention.head_count", static_cast<std::uint32_t>(heads));
+    w.addU32("llama.attention.head_count_kv", static_cast<std::uint32_t>(metaInt(ckpt, "n_kv_heads")));
+    w.addF32("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+    w.addString("quantscope.method", std::string(methodName(settings.defaults.method)));
+    w.addString("quantscope.config", configJson(settings));
+    addTokenizer(w, tok);
+
+    std::vector<DType> types;
+    for (const auto& info : ckpt.tensors()) {
+        types.push_back(chooseType(info, options.ggufType, result.warnings));
+        w.declareTensor(ggufName(info.name), info.shape, types.back());
+    }
+    const std::filesystem::path inputs[] = {ckpt.path()};
+    AtomicFile file(out, inputs);
+    w.writeHeader(file);
+    std::vector<float> decoded;
+    std::int64_t foldedOutliers = 0;
+    result.quant = runInCatalogOrder(
+        ckpt, settings, progress,
+        [&](std::size_t i) {
+            const auto values = ckpt.readMatrix(i);
+            w.writeTensorData(file, encode(values.values, types[i], decoded));
+        },
+        [&](const TensorOutcome& o, const Matrix& original, const QuantizedTensor& q) {
+            const auto values = q.dequantize();
+            w.writeTensorData(file, encode(values.values, types[o.index], decoded));
+            result.written.push_back({o.name, relativeError(original.values, decoded), std::string(dtypeName(types[o.index]))});
+            if (types[o.index] != DType::F16 && types[o.index] != DType::F32)
+                foldedOutliers += static_cast<std::int64_t>(q.outlierIndex.size());
+        });
+    if (foldedOutliers > 0)
+        result.warnings.push_back(std::to_string(foldedOutliers) + " full-precision outliers cannot be represented in " +
+                                  std::string(dtypeName(options.ggufType)) +
+                                  " blocks: they were re-quantized with their block; see the written rel_err per tensor");
+    if (options.ggufType != DType::F16 && settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
+        result.warnings.push_back("the " + std::to_string(settings.defaults.bits) + "-bit result was re-encoded as " +
+                                  std::string(dtypeName(options.ggufType)) + ", whose grid differs");
+    file.commit();
+    result.path = out;
+    result.bytes = std::filesystem::file_size(out);
+    return result;
+}
+
+}  // namespace qs::exporting
