@@ -13,6 +13,7 @@
 #include "quantscope/models/llama_tokenizer.h"
 #include "tensor/ggml_blocks.h"
 
+#include <cstring>
 #include <regex>
 
 namespace qs::exporting {
