@@ -7,28 +7,15 @@
 
 namespace qs::gguf {
 
+namespace {
+using io::GgufType;
+
 std::uint32_t ggmlTypeId(DType t)
 {
-    switch (t) {
-    case DType::F32: return 0;
-    case DType::F16: return 1;
-    case DType::Q4_0: return 2;
-    case DType::Q4_1: return 3;
-    case DType::Q5_0: return 6;
-    case DType::Q5_1: return 7;
-    case DType::Q8_0: return 8;
-    case DType::Q4_K: return 12;
-    case DType::Q6_K: return 14;
-    case DType::I8: return 24;
-    case DType::I16: return 25;
-    case DType::I32: return 26;
-    case DType::I64: return 27;
-    case DType::F64: return 28;
-    case DType::BF16: return 30;
-    default: break;
-    }
+    if (const auto id = io::dtypeToGgmlType(t)) return *id;
     throw UnsupportedError("GGUF has no type for " + std::string(dtypeName(t)));
 }
+}  // namespace
 
 Writer::Writer(std::uint32_t alignment) : m_alignment(alignment)
 {
@@ -50,7 +37,7 @@ void Writer::putString(const std::string& s)
     m_kv.insert(m_kv.end(), s.begin(), s.end());
 }
 
-void Writer::beginKv(const std::string& key, ValueType type)
+void Writer::beginKv(const std::string& key, GgufType type)
 {
     if (key.empty() || key.size() > 65535) throw InvalidArgument("GGUF key length out of range: " + key);
     if (std::find(m_keys.begin(), m_keys.end(), key) != m_keys.end())
@@ -63,54 +50,54 @@ void Writer::beginKv(const std::string& key, ValueType type)
 
 void Writer::addString(const std::string& key, const std::string& value)
 {
-    beginKv(key, ValueType::String);
+    beginKv(key, GgufType::String);
     putString(value);
 }
 
 void Writer::addU32(const std::string& key, std::uint32_t value)
 {
-    beginKv(key, ValueType::U32);
+    beginKv(key, GgufType::U32);
     put(value);
 }
 
 void Writer::addI32(const std::string& key, std::int32_t value)
 {
-    beginKv(key, ValueType::I32);
+    beginKv(key, GgufType::I32);
     put(value);
 }
 
 void Writer::addF32(const std::string& key, float value)
 {
-    beginKv(key, ValueType::F32);
+    beginKv(key, GgufType::F32);
     put(value);
 }
 
 void Writer::addBool(const std::string& key, bool value)
 {
-    beginKv(key, ValueType::Bool);
+    beginKv(key, GgufType::Bool);
     put<std::uint8_t>(value ? 1 : 0);
 }
 
 void Writer::addStringArray(const std::string& key, const std::vector<std::string>& values)
 {
-    beginKv(key, ValueType::Array);
-    put<std::uint32_t>(static_cast<std::uint32_t>(ValueType::String));
+    beginKv(key, GgufType::Array);
+    put<std::uint32_t>(static_cast<std::uint32_t>(GgufType::String));
     put<std::uint64_t>(values.size());
     for (const auto& v : values) putString(v);
 }
 
 void Writer::addF32Array(const std::string& key, const std::vector<float>& values)
 {
-    beginKv(key, ValueType::Array);
-    put<std::uint32_t>(static_cast<std::uint32_t>(ValueType::F32));
+    beginKv(key, GgufType::Array);
+    put<std::uint32_t>(static_cast<std::uint32_t>(GgufType::F32));
     put<std::uint64_t>(values.size());
     for (float v : values) put(v);
 }
 
 void Writer::addI32Array(const std::string& key, const std::vector<std::int32_t>& values)
 {
-    beginKv(key, ValueType::Array);
-    put<std::uint32_t>(static_cast<std::uint32_t>(ValueType::I32));
+    beginKv(key, GgufType::Array);
+    put<std::uint32_t>(static_cast<std::uint32_t>(GgufType::I32));
     put<std::uint64_t>(values.size());
     for (auto v : values) put(v);
 }

@@ -4,6 +4,7 @@
 // Tensors are declared first (their sizes follow from type and shape), so the header and the
 // table can be written before any data and peak memory stays near one tensor.
 
+#include "io/gguf/gguf_file.h"
 #include "quantscope/io/atomic_file.h"
 #include "quantscope/tensor/dtype.h"
 
@@ -13,15 +14,6 @@
 #include <vector>
 
 namespace qs::gguf {
-
-/// GGUF metadata value types (gguf.md).
-enum class ValueType : std::uint32_t {
-    U8 = 0, I8 = 1, U16 = 2, I16 = 3, U32 = 4, I32 = 5, F32 = 6, Bool = 7, String = 8, Array = 9,
-    U64 = 10, I64 = 11, F64 = 12,
-};
-
-/// ggml_type id of a dtype (F32 0, F16 1, Q4_0 2, Q8_0 8, BF16 30, ...); throws UnsupportedError.
-std::uint32_t ggmlTypeId(DType t);
 
 class Writer {
 public:
@@ -55,7 +47,7 @@ private:
         std::uint64_t bytes;
         std::uint64_t offset;
     };
-    void beginKv(const std::string& key, ValueType type);
+    void beginKv(const std::string& key, io::GgufType type);
     void putString(const std::string& s);
     template <typename T>
     void put(T v);
