@@ -6,6 +6,7 @@
 #include "quant_output.h"
 
 #include "quantscope/error.h"
+#include "quantscope/io/exporter.h"
 #include "quantscope/quant/model_job.h"
 #include "quantscope/quant/report.h"
 #include "quantscope/quant/tensor_rules.h"
@@ -13,6 +14,7 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace qs::cli {
 
@@ -37,6 +39,10 @@ struct QuantizeOptions {
     bool head = false;
     std::string report;
     std::string out;
+    std::string format;         // empty: from the --out extension
+    std::string floatDtype = "F16";
+    std::string ggufType = "Q4_0";
+    std::string tokenizer;
 };
 
 template <typename E>
@@ -64,7 +70,8 @@ ModelQuantSettings toSettings(const QuantizeOptions& o)
     if (o.group > 0) q.groupSize = o.group;
     q.sigma = o.sigma;
     q.outlierStats = o.outlierStats == "channel" ? OutlierStats::PerChannel : OutlierStats::WholeMatrix;
-    q.solver = o.solver == "adam" ? RangeSolver::Adam : RangeSolver::Search;
+    q.solver = pick<RangeSolver>(
+        {{"search", RangeSolver::Search}, {"adam", RangeSolver::Adam}, {"minmax", RangeSolver::MinMax}}, o.solver);
     q.adamLr = o.adamLr;
     q.adamSteps = o.adamSteps;
     s.quantizeEmbeddings = o.embeddings;
@@ -75,21 +82,37 @@ ModelQuantSettings toSettings(const QuantizeOptions& o)
     return s;
 }
 
+ExportOptions exportOptions(const QuantizeOptions& o)
+{
+    ExportOptions e;
+    const auto byName = o.format.empty() ? exportFormatFromPath(o.out) : exportFormatFromName(o.format);
+    if (!byName)
+        throw InvalidArgument("--out " + o.out + ": cannot tell the format from the extension; use --format " +
+                              "package|safetensors|gguf or name the file .qs.h5, .safetensors or .gguf");
+    e.format = *byName;
+    e.floatDtype = *dtypeFromName(o.floatDtype);
+    e.ggufType = *dtypeFromName(o.ggufType);
+    e.tokenizer = o.tokenizer;
+    return e;
+}
+
 int runQuantize(const QuantizeOptions& o)
 {
     const ModelQuantSettings settings = toSettings(o);  // bad settings fail before the file is read
-    if (!o.out.empty())
-        throw UnsupportedError(
-            "--out " + o.out +
-            ": export not available yet (exporters are a separate issue); use --report for the "
-            "per-tensor report");
+    const auto exportOpts = o.out.empty() ? std::optional<ExportOptions>() : exportOptions(o);
     const auto ckpt = openCheckpoint(o.file);
     std::cerr << "quantizing " << o.file << " (" << ckpt->format() << ", " << ckpt->tensors().size()
               << " tensors) with " << o.method << ", " << o.bits << " bits\n";
 
     ModelQuantResult result;
+    ExportResult exported;
     try {
-        result = quantizeModel(*ckpt, settings, terminalProgress("quantize"));
+        if (exportOpts) {
+            exported = exportQuantized(*ckpt, settings, o.out, *exportOpts, terminalProgress("export"));
+            result = exported.quant;
+        } else {
+            result = quantizeModel(*ckpt, settings, terminalProgress("quantize"));
+        }
     } catch (...) {
         clearProgressLine();
         throw;
@@ -100,6 +123,17 @@ int runQuantize(const QuantizeOptions& o)
     std::cout << '\n';
     printTotals(std::cout, result);
     for (const auto& w : result.warnings) std::cerr << "warning: " << w << '\n';
+    if (exportOpts) {
+        for (const auto& w : exported.warnings) std::cerr << "warning: " << w << '\n';
+        if (exportOpts->format == ExportFormat::Gguf) {  // what was written differs from Ŵ: say how much
+            std::vector<std::vector<std::string>> rows{{"tensor", "stored as", "rel_err written"}};
+            for (const auto& w : exported.written) rows.push_back({w.name, w.storedAs, fmtNum(w.relErr)});
+            std::cout << '\n';
+            printTable(std::cout, rows, {2});
+        }
+        std::cerr << "exported " << exportFormatInfo(exportOpts->format).id << " to " << exported.path.string() << " ("
+                  << fmtCount(static_cast<long long>(exported.bytes)) << " bytes)\n";
+    }
     if (!o.report.empty()) {
         writeReport(o.report, result, settings, *ckpt);
         std::cerr << "report written to " << o.report << '\n';
@@ -147,8 +181,8 @@ Command addQuantizeCommand(CLI::App& parent)
                     "Mean/std for outliers over the whole matrix or per channel")
         ->check(CLI::IsMember({"matrix", "channel"}))
         ->capture_default_str();
-    app->add_option("--solver", opts->solver, "EasyQuant range solver: exact search or the paper's Adam")
-        ->check(CLI::IsMember({"search", "adam"}))
+    app->add_option("--solver", opts->solver, "EasyQuant range solver: exact search, the paper's Adam, or minmax (outlier isolation only)")
+        ->check(CLI::IsMember({"search", "adam", "minmax"}))
         ->capture_default_str();
     app->add_option("--adam-lr", opts->adamLr, "Adam learning rate")
         ->check(CLI::PositiveNumber)
@@ -168,7 +202,19 @@ Command addQuantizeCommand(CLI::App& parent)
                   "Also quantize the output head (lm_head / output.weight / classifier)");
     app->add_option("--report,-r", opts->report,
                     "Write the per-tensor report (JSON, or CSV when the name ends in .csv)");
-    app->add_option("--out,-o", opts->out, "Export the quantized model (not available yet)");
+    app->add_option("--out,-o", opts->out,
+                    "Export the quantized model: .qs.h5 (QuantScope package), .safetensors (dequantized) or "
+                    ".gguf (llama.cpp; llama2.c models)");
+    app->add_option("--format", opts->format, "Export format when the extension does not say")
+        ->check(CLI::IsMember({"package", "safetensors", "gguf"}));
+    app->add_option("--dtype", opts->floatDtype, "safetensors export: float type of the dequantized weights")
+        ->check(CLI::IsMember({"F16", "BF16", "F32"}))
+        ->capture_default_str();
+    app->add_option("--gguf-type", opts->ggufType, "GGUF export: block type of the weight matrices")
+        ->check(CLI::IsMember({"F16", "Q8_0", "Q4_0"}))
+        ->capture_default_str();
+    app->add_option("--tokenizer", opts->tokenizer,
+                    "GGUF export: llama2.c tokenizer.bin (default: tokenizer.bin or tok*.bin next to the model)");
     return {app, [opts] { return runQuantize(*opts); }};
 }
 

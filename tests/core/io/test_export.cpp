@@ -41,6 +41,13 @@ std::unique_ptr<Checkpoint> smallDemo()
     return makeDemoCheckpoint(c);
 }
 
+ExportOptions as(ExportFormat f)
+{
+    ExportOptions o;
+    o.format = f;
+    return o;
+}
+
 std::size_t entries(const fs::path& dir)
 {
     return static_cast<std::size_t>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
@@ -66,7 +73,7 @@ private Q_SLOTS:
         QTemporaryDir tmp;
         const fs::path out = fs::path(tmp.path().toStdString()) / "demo.qs.h5";
         const auto settings = easyquant4();
-        const auto r = exportQuantized(*ckpt, settings, out, {ExportFormat::Package});
+        const auto r = exportQuantized(*ckpt, settings, out, as(ExportFormat::Package));
         QVERIFY(r.quant.quantizedParams > 0);
         auto back = openCheckpoint(out);
         QCOMPARE(back->format(), std::string_view("quantscope-package"));
@@ -102,7 +109,7 @@ private Q_SLOTS:
         auto ckpt = openCheckpoint(model);
         QTemporaryDir tmp;
         const fs::path out = fs::path(tmp.path().toStdString()) / "s.safetensors";
-        ExportOptions o{ExportFormat::Safetensors};
+        auto o = as(ExportFormat::Safetensors);
         o.floatDtype = DType::F16;
         const auto r = exportQuantized(*ckpt, easyquant4(), out, o);
         auto back = openCheckpoint(out);
@@ -132,7 +139,7 @@ private Q_SLOTS:
         auto ckpt = openCheckpoint(model);
         QTemporaryDir tmp;
         const fs::path out = fs::path(tmp.path().toStdString()) / "s.gguf";
-        ExportOptions o{ExportFormat::Gguf};
+        auto o = as(ExportFormat::Gguf);
         o.ggufType = DType::Q8_0;
         o.tokenizer = tok;
         auto settings = easyquant4();
@@ -184,7 +191,7 @@ private Q_SLOTS:
         const auto before = sha256File(copy);
         auto ckpt = openCheckpoint(copy);
         for (auto f : {ExportFormat::Package, ExportFormat::Safetensors, ExportFormat::Gguf})
-            QVERIFY_THROWS_EXCEPTION(InvalidArgument, exportQuantized(*ckpt, easyquant4(), copy, {f}));
+            QVERIFY_THROWS_EXCEPTION(InvalidArgument, exportQuantized(*ckpt, easyquant4(), copy, as(f)));
         QCOMPARE(sha256File(copy), before);
         QCOMPARE(entries(tmp.path().toStdString()), std::size_t(1));
     }
@@ -198,12 +205,12 @@ private Q_SLOTS:
         const ProgressFn cancelSoon = [&](double, std::string_view) { return ++calls < 3; };
         for (const char* name : {"c.qs.h5", "c.safetensors"})
             QVERIFY_THROWS_EXCEPTION(Cancelled, exportQuantized(*ckpt, easyquant4(), dir / name,
-                                                                 {*exportFormatFromPath(name)}, cancelSoon));
+                                                                 as(*exportFormatFromPath(name)), cancelSoon));
         QCOMPARE(entries(dir), std::size_t(0));
         QVERIFY_THROWS_EXCEPTION(IoError, exportQuantized(*ckpt, easyquant4(), dir / "missing" / "x.qs.h5",
-                                                          {ExportFormat::Package}));
+                                                          as(ExportFormat::Package)));
         QVERIFY_THROWS_EXCEPTION(InvalidArgument,  // the demo is not a llama2.c checkpoint
-                                 exportQuantized(*ckpt, easyquant4(), dir / "x.gguf", {ExportFormat::Gguf}));
+                                 exportQuantized(*ckpt, easyquant4(), dir / "x.gguf", as(ExportFormat::Gguf)));
         QCOMPARE(entries(dir), std::size_t(0));
     }
 };

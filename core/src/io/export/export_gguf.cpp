@@ -105,6 +105,11 @@ void addTokenizer(gguf::Writer& w, const LlamaTokenizer& tok)
         if (i == 0) type = 2;   // UNKNOWN
         else if (i == LlamaTokenizer::kBos || i == LlamaTokenizer::kEos) type = 3;  // CONTROL
         else if (isByte) type = 6;  // BYTE
+        if (type == 2 || type == 3) {  // llama2.c spells BOS/EOS "\n<s>\n" / "\n</s>\n" for printing
+            const auto first = piece.find_first_not_of(" \n");
+            const auto last = piece.find_last_not_of(" \n");
+            piece = first == std::string::npos ? piece : piece.substr(first, last - first + 1);
+        }
         if (type == 1) {  // llama2.c stores SentencePiece's U+2581 word marker as a space
             std::string spm;
             for (char c : piece) spm += c == ' ' ? std::string("\xE2\x96\x81") : std::string(1, c);
