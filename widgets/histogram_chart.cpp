@@ -50,6 +50,7 @@ HistogramChart::HistogramChart(QWidget* parent)
     m_yLog->setBase(10);
     m_yLog->setLabelFormat(QStringLiteral("%g"));
     m_xAxis->setLabelFormat(QStringLiteral("%.3g"));
+    m_xAxis->setMinorTickCount(0);
     m_yLinear->setLabelFormat(QStringLiteral("%.0f"));
     for (QAbstractSeries* s : c->series()) s->attachAxis(m_xAxis);
     c->legend()->setAlignment(Qt::AlignBottom);
@@ -128,8 +129,8 @@ void HistogramChart::setLogCount(bool log)
     QAbstractAxis* active = log ? static_cast<QAbstractAxis*>(m_yLog) : m_yLinear;
     QAbstractAxis* inactive = log ? static_cast<QAbstractAxis*>(m_yLinear) : m_yLog;
     for (QAbstractSeries* s : chart()->series()) {
-        s->detachAxis(inactive);
-        s->attachAxis(active);
+        if (s->attachedAxes().contains(inactive)) s->detachAxis(inactive);
+        if (!s->attachedAxes().contains(active)) s->attachAxis(active);
     }
     inactive->setVisible(false);
     active->setVisible(true);
@@ -221,6 +222,13 @@ void HistogramChart::redraw()
     m_grid->setName(m_gridDescription.isEmpty() ? tr("quantization grid") : m_gridDescription);
     m_thresholds->setName(tr("±%1σ").arg(m_sigma, 0, 'f', 2));
     m_xAxis->setRange(m_lo, m_hi);
+    // Ticks at round values (anchored at 0) while the range stays the data's exact range.
+    const double rough = (m_hi - m_lo) / 6;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
+    const double nice = rough / magnitude < 2 ? 1 : rough / magnitude < 5 ? 2 : 5;
+    m_xAxis->setTickType(QValueAxis::TicksDynamic);
+    m_xAxis->setTickAnchor(0.0);
+    m_xAxis->setTickInterval(nice * magnitude);
     m_xAxis->setTitleText(tr("value"));
     m_yLinear->setRange(0, top);
     m_yLog->setRange(kLogBase, top);

@@ -43,6 +43,7 @@ public:
     std::shared_ptr<const Matrix> matrix() const noexcept { return m_matrix; }
     std::shared_ptr<const ThresholdExplorer> explorer() const noexcept { return m_explorer; }
     const QuantSettings& settings() const noexcept { return m_settings; }
+    const TensorSummary* summary() const noexcept { return m_summary ? &*m_summary : nullptr; }
     /// The last answer (for the readout and tests); empty until the explorer exists.
     std::optional<ExplorerAnswer> answer() const noexcept { return m_answer; }
 

@@ -18,6 +18,9 @@ void messageHandler(QtMsgType type, const QMessageLogContext& context, const QSt
 {
     if (g_previousHandler) g_previousHandler(type, context, message);
     if (type != QtWarningMsg && type != QtCriticalMsg) return;
+    // Platform-plugin chatter (offscreen, xcb) says nothing to a user.
+    if (qstrncmp(context.category, "qt.qpa", 6) == 0 || message.startsWith(QLatin1String("This plugin does not support")))
+        return;
     // May be called from any thread: hop to the pane's thread.
     if (LogPane* pane = g_captureTarget.data())
         QMetaObject::invokeMethod(

@@ -42,10 +42,16 @@ TensorBrowser::TensorBrowser(ModelDocument* document, QWidget* parent)
     });
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
         const int tensor = current.data(TensorTreeModel::TensorIndexRole).toInt();
-        if (current.isValid() && tensor >= 0) Q_EMIT tensorSelected(std::size_t(tensor));
+        // Re-sorting while statistics arrive re-emits the same row; only a new tensor counts.
+        if (!current.isValid() || tensor < 0 || tensor == m_lastSelected) return;
+        m_lastSelected = tensor;
+        Q_EMIT tensorSelected(std::size_t(tensor));
     });
     connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
-        for (int c = 1; c < TensorTreeModel::ColumnCount; ++c) m_view->resizeColumnToContents(c);
+        m_lastSelected = -1;
+        m_view->expandAll();  // size the name column for the tensors inside blocks too
+        for (int c = 0; c < TensorTreeModel::ColumnCount; ++c) m_view->resizeColumnToContents(c);
+        m_view->collapseAll();
     });
     retranslate();
 }

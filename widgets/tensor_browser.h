@@ -37,6 +37,7 @@ private:
     TensorFilterModel* m_proxy;
     QLineEdit* m_filter;
     QTreeView* m_view;
+    int m_lastSelected = -1;
 };
 
 }  // namespace qs::gui

@@ -18,6 +18,7 @@ int main(int argc, char** argv)
     QApplication::setApplicationName(QStringLiteral("quantscope"));
     QApplication::setApplicationDisplayName(QStringLiteral("QuantScope"));
     QApplication::setApplicationVersion(QString::fromUtf8(qs::version().data(), qsizetype(qs::version().size())));
+    QGuiApplication::setDesktopFileName(QStringLiteral("org.quantscope.QuantScope"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/quantscope.svg")));
     qs::gui::applyLanguage(qs::gui::settings::language.get());
 

@@ -4,19 +4,33 @@
 #include "job_runner.h"
 #include "language.h"
 #include "layer_inspector.h"
+#include "chart_export.h"
+#include "channel_range_chart.h"
+#include "export_dialog.h"
+#include "histogram_chart.h"
 #include "log_pane.h"
 #include "model_document.h"
+#include "model_quant_job.h"
+#include "model_quant_view.h"
 #include "preferences_dialog.h"
 #include "quant_controls.h"
 #include "settings.h"
+#include "teaching_view.h"
 #include "tensor_browser.h"
 
 #include "quantscope/io/checkpoint.h"
+#ifdef QS_HAVE_DEMO_MODEL
+#include "quantscope/models/demo_model.h"
+#endif
+#ifdef QS_HAVE_REPORT
+#include "quantscope/quant/report.h"
+#endif
 #include "quantscope/version.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QDockWidget>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -40,10 +54,13 @@ MainWindow::MainWindow(QWidget* parent)
       m_actions(new ActionRegistry(this)),
       m_document(new ModelDocument(this)),
       m_openRunner(new JobRunner(this)),
+      m_quantRunner(new JobRunner(this)),
       m_browser(new TensorBrowser(m_document)),
       m_inspector(new LayerInspector(m_document)),
       m_controls(new QuantControls),
       m_log(new LogPane),
+      m_teaching(new TeachingView),
+      m_modelView(new ModelQuantView),
       m_tabs(new QTabWidget),
       m_progress(new QProgressBar),
       m_jobLabel(new QLabel),
@@ -52,7 +69,12 @@ MainWindow::MainWindow(QWidget* parent)
     setObjectName(QStringLiteral("mainWindow"));
     setAcceptDrops(true);
     m_tabs->setObjectName(QStringLiteral("viewTabs"));
+    m_inspector->setProperty("viewName", QStringLiteral("layer"));
+    m_modelView->setProperty("viewName", QStringLiteral("model"));
     m_tabs->addTab(m_inspector, QString());
+    m_tabs->addTab(m_teaching, QString());
+    m_tabs->addTab(m_modelView, QString());
+    // LiDAR tab: viewers/ provides LidarCompareWidget; added here when that library is built.
     setCentralWidget(m_tabs);
     createDocks();
     createMenus();
@@ -71,8 +93,12 @@ MainWindow::MainWindow(QWidget* parent)
 
     connect(m_browser, &TensorBrowser::tensorSelected, m_inspector, &LayerInspector::showTensor);
     connect(m_controls, &QuantControls::sigmaChanged, m_inspector, &LayerInspector::setSigma);
-    connect(m_controls, &QuantControls::settingsChanged, this,
-            [this] { m_inspector->setSettings(m_controls->settings()); });
+    connect(m_controls, &QuantControls::settingsChanged, this, [this] {
+        m_inspector->setSettings(m_controls->settings());
+        m_teaching->setSettings(m_controls->settings());
+    });
+    connect(m_controls, &QuantControls::sigmaChanged, this, [this] { m_teaching->setSettings(m_controls->settings()); });
+    connect(m_inspector, &LayerInspector::tensorLoaded, this, &MainWindow::showTensorInTeaching);
     connect(m_inspector, &LayerInspector::answerChanged, m_controls, &QuantControls::showAnswer);
     connect(m_inspector, &LayerInspector::answerUnavailable, m_controls, &QuantControls::clearAnswer);
     connect(m_inspector, &LayerInspector::failed, m_log, &LogPane::error);
@@ -81,8 +107,12 @@ MainWindow::MainWindow(QWidget* parent)
         statusBar()->showMessage(tr("Statistics of %n tensor(s) computed.", nullptr, int(m_document->tensorCount())), 5000);
     });
 
+    // Whole-model quantization needs the core's model job; say so rather than fail later.
+    m_actions->quantizeModel->setEnabled(modelQuantizationAvailable());
+    m_actions->compareMethods->setEnabled(modelQuantizationAvailable());
     m_controls->loadSettings();
     m_inspector->setSettings(m_controls->settings());
+    m_teaching->setSettings(m_controls->settings());
     resize(1400, 900);
     restoreGeometry(settings::windowGeometry.get());
     restoreState(settings::windowState.get());
@@ -143,6 +173,9 @@ void MainWindow::createMenus()
     connect(m_actions->open, &QAction::triggered, this, &MainWindow::chooseFile);
     connect(m_actions->openDemo, &QAction::triggered, this, &MainWindow::openDemo);
     connect(m_actions->quit, &QAction::triggered, this, &QWidget::close);
+    connect(m_actions->quantizeModel, &QAction::triggered, this, [this] { quantizeModel(false); });
+    connect(m_actions->compareMethods, &QAction::triggered, this, [this] { quantizeModel(true); });
+    connect(m_actions->exportReport, &QAction::triggered, this, &MainWindow::showExportDialog);
     connect(m_actions->preferences, &QAction::triggered, this, &MainWindow::showPreferences);
     connect(m_actions->about, &QAction::triggered, this, &MainWindow::showAbout);
     connect(m_actions->clearRecent, &QAction::triggered, this, [this] {
@@ -168,6 +201,15 @@ void MainWindow::connectJobs()
 {
     watchJob(m_openRunner);
     watchJob(m_inspector->loadRunner());
+    watchJob(m_quantRunner);
+    connect(m_quantRunner, &JobRunner::failed, this, [this](const QString& title, const QString& message) {
+        m_modelView->stop();
+        reportError(title, message);
+    });
+    connect(m_quantRunner, &JobRunner::cancelled, m_modelView, &ModelQuantView::stop);
+    connect(m_quantRunner, &JobRunner::succeeded, this, [this](const QString& title, double seconds) {
+        m_log->info(tr("%1: done in %2 s").arg(title).arg(seconds, 0, 'f', 1));
+    });
     connect(m_actions->cancelJob, &QAction::triggered, this, [this] {
         for (auto* runner : findChildren<JobRunner*>())
             if (runner->isRunning()) runner->cancel();
@@ -224,8 +266,91 @@ void MainWindow::openFile(const QString& path)
 
 void MainWindow::openDemo()
 {
-    reportError(tr("Demo model not available"),
-                tr("This build has no built-in demo model yet. Open a checkpoint with File ▸ Open instead."));
+#ifdef QS_HAVE_DEMO_MODEL
+    m_inspector->clear();
+    m_document->setCheckpoint(std::shared_ptr<const qs::Checkpoint>(qs::makeDemoCheckpoint()), tr("demo model"));
+    setWindowFilePath(QString());
+    m_log->info(tr("Built-in demo model: %1 tensors").arg(m_document->tensorCount()));
+    Q_EMIT fileOpened(tr("demo model"));
+    return;
+#endif
+    const QString message = tr("This build has no built-in demo model yet. Open a checkpoint with File ▸ Open instead.");
+    reportError(tr("Demo model not available"), message);
+    Q_EMIT openFailed(message);
+}
+
+void MainWindow::showTensorInTeaching()
+{
+    if (const TensorSummary* s = m_inspector->summary())
+        m_teaching->setTensor(m_inspector->matrix(), m_inspector->explorer(), s->mean, s->stddev);
+}
+
+void MainWindow::quantizeModel(bool compare)
+{
+    const auto ckpt = m_document->checkpoint();
+    if (!ckpt) return reportError(tr("Nothing to quantize"), tr("Open a checkpoint or the demo model first."));
+    std::vector<ModelQuantRun> runs(compare ? 2 : 1);
+    runs[0].settings.defaults = m_controls->settings();
+    runs[0].label = methodDisplayName(runs[0].settings.defaults.method);
+    if (compare) {
+        runs[1].settings = runs[0].settings;
+        runs[1].settings.defaults.method = m_controls->compareMethod();
+        runs[1].label = methodDisplayName(runs[1].settings.defaults.method);
+        std::swap(runs[0], runs[1]);  // the reference (comparison method) first, the choice second
+    }
+    auto live = std::make_shared<LiveOutcomes>();
+    QStringList labels;
+    for (const auto& r : runs) labels << r.label;
+    m_modelView->begin(labels, live);
+    m_tabs->setCurrentWidget(m_modelView);
+    m_quantRunner->start(compare ? tr("Compare %1").arg(labels.join(tr(" vs "))) : tr("Quantize with %1").arg(labels.first()),
+                         makeModelQuantWork(ckpt, std::move(runs), live, [this, ckpt](std::vector<ModelQuantRun> done) {
+                             if (ckpt != m_document->checkpoint()) return;
+                             m_modelView->finish(done);
+                             std::vector<std::optional<TensorQuantMetrics>> metrics(ckpt->tensors().size());
+                             for (const auto& o : done.back().result.tensors)
+                                 if (o.quantized) metrics[o.index] = TensorQuantMetrics{o.metrics, done.back().label};
+                             m_document->setQuantMetrics(std::move(metrics));
+                             m_lastRuns = std::make_shared<std::vector<ModelQuantRun>>(std::move(done));
+                         }));
+}
+
+bool MainWindow::hasQuantResult() const
+{
+    return m_lastRuns && !m_lastRuns->empty();
+}
+
+QString MainWindow::exportTo(int target, const QString& path)
+{
+    switch (ExportDialog::Target(target)) {
+    case ExportDialog::Target::Report:
+#ifdef QS_HAVE_REPORT
+        if (!hasQuantResult() || !m_document->checkpoint()) return tr("Quantize the model first.");
+        try {
+            qs::writeReport(path.toStdString(), m_lastRuns->back().result, m_lastRuns->back().settings, *m_document->checkpoint());
+        } catch (const std::exception& e) {
+            return QString::fromUtf8(e.what());
+        }
+        return {};
+#else
+        return tr("This build has no report writer.");
+#endif
+    case ExportDialog::Target::LayerErrorChart: return saveWidgetImage(m_modelView->chartView(), path);
+    case ExportDialog::Target::Histogram: return saveWidgetImage(m_inspector->histogram(), path);
+    case ExportDialog::Target::ChannelRanges: return saveWidgetImage(m_inspector->channelRanges(), path);
+    }
+    return tr("unknown export");
+}
+
+void MainWindow::showExportDialog()
+{
+    ExportDialog dialog(hasQuantResult(), this);
+    dialog.setPath(QDir(settings::lastOpenDir.get()).filePath(QStringLiteral("quantscope-report.json")));
+    if (dialog.exec() != QDialog::Accepted || dialog.path().isEmpty()) return;
+    const QString error = exportTo(int(dialog.target()), dialog.path());
+    if (!error.isEmpty()) return reportError(tr("Export failed"), error);
+    m_log->info(tr("Exported %1").arg(dialog.path()));
+    statusBar()->showMessage(tr("Exported %1").arg(dialog.path()), 5000);
 }
 
 void MainWindow::chooseFile()
@@ -299,6 +424,10 @@ void MainWindow::retranslate()
     m_inspector->retranslate();
     m_browser->retranslate();
     m_tabs->setTabText(0, tr("Layer"));
+    m_tabs->setTabText(1, tr("Teaching"));
+    m_tabs->setTabText(2, tr("Model"));
+    m_teaching->retranslate();
+    m_modelView->retranslate();
     m_browserDock->setWindowTitle(tr("Model"));
     m_controlsDock->setWindowTitle(tr("Quantization"));
     m_logDock->setWindowTitle(tr("Log"));

@@ -2,11 +2,13 @@
 
 #include "main_window.h"
 
+#include "job_runner.h"
 #include "layer_inspector.h"
 #include "model_document.h"
 #include "tensor_browser.h"
 
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QPixmap>
 #include <QTimer>
 
@@ -36,21 +38,35 @@ std::size_t pickTensor(const ModelDocument& doc, const QString& name)
     return 0;
 }
 
+bool busy(const MainWindow* window)
+{
+    for (const JobRunner* runner : window->findChildren<JobRunner*>())
+        if (runner->isRunning()) return true;
+    return false;
+}
+
 }  // namespace
 
 void scheduleScreenshot(MainWindow* window, const QString& file, const QString& view, const QString& tensor)
 {
-    // Hard limit: a screenshot run never hangs (tests, CI).
-    QTimer::singleShot(20000, window, [window, file] { capture(window, file); });
-    auto ready = std::make_shared<int>(0);  // 2 = statistics done and tensor loaded
-    auto maybeCapture = [window, file, ready] {
-        if (++*ready == 2) QTimer::singleShot(300, window, [window, file] { capture(window, file); });  // chart timers
-    };
     QObject::connect(window->document(), &ModelDocument::checkpointChanged, window, [window, view, tensor] {
         window->showView(view);
         if (window->document()->tensorCount() > 0) window->browser()->selectTensor(pickTensor(*window->document(), tensor));
     });
-    QObject::connect(window->document(), &ModelDocument::summariesFinished, window, maybeCapture);
-    QObject::connect(window->inspector(), &LayerInspector::tensorLoaded, window, maybeCapture);
     QObject::connect(window, &MainWindow::openFailed, window, [window, file] { capture(window, file); });
+    // Poll rather than chain signals: capture once a file is open, a tensor is shown and no
+    // job runs, two ticks in a row (the charts redraw on their 40 ms timers in between).
+    auto* poll = new QTimer(window);
+    auto idleTicks = std::make_shared<int>(0);
+    auto elapsed = std::make_shared<QElapsedTimer>();
+    elapsed->start();
+    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, idleTicks, elapsed] {
+        const bool ready = window->document()->checkpoint() && window->inspector()->matrix() && !busy(window);
+        *idleTicks = ready ? *idleTicks + 1 : 0;
+        if (*idleTicks >= 2 || elapsed->elapsed() > 20000) {  // never hang (tests, CI)
+            poll->stop();
+            capture(window, file);
+        }
+    });
+    poll->start(100);
 }
