@@ -101,6 +101,15 @@ void LayerInspector::retranslate()
     m_binsLabel->setText(tr("Bins"));
     m_logCount->setText(tr("Log count"));
     if (!m_tensor) m_title->setText(tr("Select a tensor in the model tree."));
+    // Chart legends and the statistics labels carry text too.
+    m_histogram->setSigma(m_settings.sigma);
+    m_channels->setSigma(m_settings.sigma);
+    updateGrid();
+    if (m_tensor && m_document->tensor(*m_tensor))
+        m_stats->showTensor(*m_document->tensor(*m_tensor), m_summary ? &*m_summary : nullptr,
+                            m_summary ? m_summary->sigma : m_document->summarySigma());
+    else
+        m_stats->clear();
 }
 
 void LayerInspector::clear()

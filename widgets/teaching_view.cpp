@@ -94,6 +94,29 @@ void plot(QChartView* view, const QList<QPointF>& curve, const QString& curveNam
         m->attachAxis(x);
         m->attachAxis(y);
     }
+    // Explicit ranges: the reference line and the marker must be inside, not only the curve.
+    if (!curve.isEmpty()) {
+        double lo = INFINITY, hi = -INFINITY;
+        for (const QPointF& pt : curve) {
+            lo = std::min(lo, pt.y());
+            hi = std::max(hi, pt.y());
+        }
+        if (refY) {
+            lo = std::min(lo, *refY);
+            hi = std::max(hi, *refY);
+        }
+        if (mark) {
+            lo = std::min(lo, mark->y());
+            hi = std::max(hi, mark->y());
+        }
+        if (logY) {
+            y->setRange(lo / 1.5, hi * 1.5);
+        } else {
+            const double pad = 0.08 * std::max(hi - lo, 1e-9 * std::max(1.0, std::abs(hi)));
+            y->setRange(lo - pad, hi + pad);
+        }
+        x->setRange(curve.first().x(), curve.last().x());
+    }
     chart::applyPalette(c, p);
 }
 
@@ -239,7 +262,7 @@ void TeachingView::drawTrace()
     }
     plot(m_rangeChart, range, tr("Adam: range r"), false, tr("step"), tr("range r"), std::nullopt, {}, searchRange,
          tr("exact search optimum"));
-    plot(m_lossChart, loss, tr("Adam: loss Σ(Q(x) − x)²"), true, tr("step"), tr("loss"), std::nullopt, {}, searchLoss,
+    plot(m_lossChart, loss, tr("Adam: loss Σ(Q(x) − x)²"), false, tr("step"), tr("loss"), std::nullopt, {}, searchLoss,
          tr("exact search optimum"));
     if (m_trace.range.empty()) {
         m_traceNote->setText(m_matrix ? tr("No normal values in this channel.") : tr("Select a tensor."));

@@ -59,6 +59,7 @@ TensorBrowser::TensorBrowser(ModelDocument* document, QWidget* parent)
 void TensorBrowser::retranslate()
 {
     m_filter->setPlaceholderText(tr("Filter tensors by name"));
+    Q_EMIT m_model->headerDataChanged(Qt::Horizontal, 0, TensorTreeModel::ColumnCount - 1);
 }
 
 void TensorBrowser::selectTensor(std::size_t index)

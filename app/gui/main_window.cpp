@@ -211,7 +211,7 @@ void MainWindow::connectJobs()
         m_log->info(tr("%1: done in %2 s").arg(title).arg(seconds, 0, 'f', 1));
     });
     connect(m_actions->cancelJob, &QAction::triggered, this, [this] {
-        for (auto* runner : findChildren<JobRunner*>())
+        for (JobRunner* runner : m_watched)
             if (runner->isRunning()) runner->cancel();
     });
     connect(m_openRunner, &JobRunner::failed, this, [this](const QString&, const QString& message) {
@@ -236,8 +236,9 @@ void MainWindow::watchJob(JobRunner* runner)
         if (!stage.isEmpty()) m_progress->setToolTip(stage);
     });
     connect(runner, &JobRunner::cancelled, m_log, [this](const QString& title) { m_log->info(tr("%1: cancelled").arg(title)); });
+    m_watched.push_back(runner);
     connect(runner, &JobRunner::finished, this, [this] {
-        for (auto* r : findChildren<JobRunner*>())
+        for (const JobRunner* r : m_watched)
             if (r->isRunning()) return;
         m_progress->hide();
         m_cancelButton->hide();

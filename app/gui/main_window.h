@@ -103,4 +103,5 @@ private:
     QProgressBar* m_progress;
     QLabel* m_jobLabel;
     QToolButton* m_cancelButton;
+    std::vector<qs::gui::JobRunner*> m_watched;  ///< jobs shown in the status bar, cancelled by Esc
 };

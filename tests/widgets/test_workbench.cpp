@@ -185,11 +185,11 @@ private Q_SLOTS:
         }
         const QString english = window.actions()->open->text();
         QVERIFY(applyLanguage(QStringLiteral("fr")));
-        QCOMPARE(window.actions()->open->text(), QStringLiteral("&Ouvrir…"));
+        QTRY_COMPARE(window.actions()->open->text(), QStringLiteral("&Ouvrir…"));  // LanguageChange is posted
         QVERIFY(applyLanguage(QStringLiteral("zh_CN")));
-        QVERIFY(window.actions()->open->text() != english);
+        QTRY_COMPARE(window.actions()->open->text(), QStringLiteral("打开(&O)…"));
         QVERIFY(applyLanguage(QStringLiteral("en")));
-        QCOMPARE(window.actions()->open->text(), english);
+        QTRY_COMPARE(window.actions()->open->text(), english);
     }
 };
 
