@@ -5,10 +5,7 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Statistics of %n tensor(s) computed.</source>
-        <translation>
-            <numerusform>Statistiques de %n tenseur calculées.</numerusform>
-            <numerusform>Statistiques de %n tenseurs calculées.</numerusform>
-        </translation>
+        <translation><numerusform>Statistiques de %n tenseur calculées.</numerusform><numerusform>Statistiques de %n tenseurs calculées.</numerusform></translation>
     </message>
     <message>
         <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
@@ -129,26 +126,6 @@
     <message>
         <source>Open a checkpoint or the demo model first.</source>
         <translation>Ouvrez d’abord un checkpoint ou le modèle de démonstration.</translation>
-    </message>
-    <message>
-        <source>Compare %1</source>
-        <translation>Comparer %1</translation>
-    </message>
-    <message>
-        <source> vs </source>
-        <translation> contre </translation>
-    </message>
-    <message>
-        <source>Quantize with %1</source>
-        <translation>Quantifier avec %1</translation>
-    </message>
-    <message>
-        <source>Quantize the model first.</source>
-        <translation>Quantifiez d’abord le modèle.</translation>
-    </message>
-    <message>
-        <source>This build has no report writer.</source>
-        <translation>Cette version ne sait pas écrire de rapport.</translation>
     </message>
     <message>
         <source>unknown export</source>
@@ -452,6 +429,25 @@
     </message>
 </context>
 <context>
+    <name>qs::gui::ModelQuantSession</name>
+    <message>
+        <source>Compare %1 and %2</source>
+        <translation>Comparer %1 et %2</translation>
+    </message>
+    <message>
+        <source>Quantize with %1</source>
+        <translation>Quantifier avec %1</translation>
+    </message>
+    <message>
+        <source>Quantize the model first.</source>
+        <translation>Quantifiez d’abord le modèle.</translation>
+    </message>
+    <message>
+        <source>This build has no report writer.</source>
+        <translation>Cette version ne sait pas écrire de rapport.</translation>
+    </message>
+</context>
+<context>
     <name>qs::gui::ModelQuantView</name>
     <message>
         <source>Worst layers (highest rel_err)</source>
@@ -506,15 +502,12 @@
         <translation>Quantification…</translation>
     </message>
     <message>
-        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2&apos;s.</source>
+        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2's.</source>
         <translation>%1 a un rel_err plus faible que %2 sur %3 des %4 tenseurs ; en moyenne son erreur vaut %5 % de celle de %2.</translation>
     </message>
     <message numerus="yes">
         <source>%n tensor(s) quantized.</source>
-        <translation>
-            <numerusform>%n tenseur quantifié.</numerusform>
-            <numerusform>%n tenseurs quantifiés.</numerusform>
-        </translation>
+        <translation><numerusform>%n tenseur quantifié.</numerusform><numerusform>%n tenseurs quantifiés.</numerusform></translation>
     </message>
 </context>
 <context>
@@ -844,10 +837,7 @@
     </message>
     <message numerus="yes">
         <source>%n tensor(s)</source>
-        <translation>
-            <numerusform>%n tenseur</numerusform>
-            <numerusform>%n tenseurs</numerusform>
-        </translation>
+        <translation><numerusform>%n tenseur</numerusform><numerusform>%n tenseurs</numerusform></translation>
     </message>
     <message>
         <source>Name</source>

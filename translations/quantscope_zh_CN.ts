@@ -5,9 +5,7 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Statistics of %n tensor(s) computed.</source>
-        <translation>
-            <numerusform>已计算 %n 个张量的统计信息。</numerusform>
-        </translation>
+        <translation><numerusform>已计算 %n 个张量的统计信息。</numerusform></translation>
     </message>
     <message>
         <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
@@ -128,26 +126,6 @@
     <message>
         <source>Open a checkpoint or the demo model first.</source>
         <translation>请先打开检查点或演示模型。</translation>
-    </message>
-    <message>
-        <source>Compare %1</source>
-        <translation>比较 %1</translation>
-    </message>
-    <message>
-        <source> vs </source>
-        <translation> 对比 </translation>
-    </message>
-    <message>
-        <source>Quantize with %1</source>
-        <translation>使用 %1 量化</translation>
-    </message>
-    <message>
-        <source>Quantize the model first.</source>
-        <translation>请先量化模型。</translation>
-    </message>
-    <message>
-        <source>This build has no report writer.</source>
-        <translation>此版本不支持写出报告。</translation>
     </message>
     <message>
         <source>unknown export</source>
@@ -451,6 +429,25 @@
     </message>
 </context>
 <context>
+    <name>qs::gui::ModelQuantSession</name>
+    <message>
+        <source>Compare %1 and %2</source>
+        <translation>比较 %1 与 %2</translation>
+    </message>
+    <message>
+        <source>Quantize with %1</source>
+        <translation>使用 %1 量化</translation>
+    </message>
+    <message>
+        <source>Quantize the model first.</source>
+        <translation>请先量化模型。</translation>
+    </message>
+    <message>
+        <source>This build has no report writer.</source>
+        <translation>此版本不支持写出报告。</translation>
+    </message>
+</context>
+<context>
     <name>qs::gui::ModelQuantView</name>
     <message>
         <source>Worst layers (highest rel_err)</source>
@@ -505,14 +502,12 @@
         <translation>正在量化…</translation>
     </message>
     <message>
-        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2&apos;s.</source>
+        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2's.</source>
         <translation>%1 在 %4 个张量中的 %3 个上 rel_err 低于 %2；其误差平均为 %2 的 %5 %。</translation>
     </message>
     <message numerus="yes">
         <source>%n tensor(s) quantized.</source>
-        <translation>
-            <numerusform>已量化 %n 个张量。</numerusform>
-        </translation>
+        <translation><numerusform>已量化 %n 个张量。</numerusform></translation>
     </message>
 </context>
 <context>
@@ -842,9 +837,7 @@
     </message>
     <message numerus="yes">
         <source>%n tensor(s)</source>
-        <translation>
-            <numerusform>%n 个张量</numerusform>
-        </translation>
+        <translation><numerusform>%n 个张量</numerusform></translation>
     </message>
     <message>
         <source>Name</source>

@@ -11,6 +11,7 @@
 #include "log_pane.h"
 #include "model_document.h"
 #include "model_quant_job.h"
+#include "model_quant_session.h"
 #include "model_quant_view.h"
 #include "preferences_dialog.h"
 #include "quant_controls.h"
@@ -22,9 +23,7 @@
 #ifdef QS_HAVE_DEMO_MODEL
 #include "quantscope/models/demo_model.h"
 #endif
-#ifdef QS_HAVE_REPORT
-#include "quantscope/quant/report.h"
-#endif
+
 #include "quantscope/version.h"
 
 #include <QAction>
@@ -54,13 +53,13 @@ MainWindow::MainWindow(QWidget* parent)
       m_actions(new ActionRegistry(this)),
       m_document(new ModelDocument(this)),
       m_openRunner(new JobRunner(this)),
-      m_quantRunner(new JobRunner(this)),
       m_browser(new TensorBrowser(m_document)),
       m_inspector(new LayerInspector(m_document)),
       m_controls(new QuantControls),
       m_log(new LogPane),
       m_teaching(new TeachingView),
       m_modelView(new ModelQuantView),
+      m_session(new ModelQuantSession(m_document, m_modelView, this)),
       m_tabs(new QTabWidget),
       m_progress(new QProgressBar),
       m_jobLabel(new QLabel),
@@ -201,13 +200,9 @@ void MainWindow::connectJobs()
 {
     watchJob(m_openRunner);
     watchJob(m_inspector->loadRunner());
-    watchJob(m_quantRunner);
-    connect(m_quantRunner, &JobRunner::failed, this, [this](const QString& title, const QString& message) {
-        m_modelView->stop();
-        reportError(title, message);
-    });
-    connect(m_quantRunner, &JobRunner::cancelled, m_modelView, &ModelQuantView::stop);
-    connect(m_quantRunner, &JobRunner::succeeded, this, [this](const QString& title, double seconds) {
+    watchJob(m_session->runner());
+    connect(m_session->runner(), &JobRunner::failed, this, &MainWindow::reportError);
+    connect(m_session->runner(), &JobRunner::succeeded, this, [this](const QString& title, double seconds) {
         m_log->info(tr("%1: done in %2 s").arg(title).arg(seconds, 0, 'f', 1));
     });
     connect(m_actions->cancelJob, &QAction::triggered, this, [this] {
@@ -288,54 +283,16 @@ void MainWindow::showTensorInTeaching()
 
 void MainWindow::quantizeModel(bool compare)
 {
-    const auto ckpt = m_document->checkpoint();
-    if (!ckpt) return reportError(tr("Nothing to quantize"), tr("Open a checkpoint or the demo model first."));
-    std::vector<ModelQuantRun> runs(compare ? 2 : 1);
-    runs[0].settings.defaults = m_controls->settings();
-    runs[0].label = methodDisplayName(runs[0].settings.defaults.method);
-    if (compare) {
-        runs[1].settings = runs[0].settings;
-        runs[1].settings.defaults.method = m_controls->compareMethod();
-        runs[1].label = methodDisplayName(runs[1].settings.defaults.method);
-        std::swap(runs[0], runs[1]);  // the reference (comparison method) first, the choice second
-    }
-    auto live = std::make_shared<LiveOutcomes>();
-    QStringList labels;
-    for (const auto& r : runs) labels << r.label;
-    m_modelView->begin(labels, live);
+    const std::optional<qs::QuantMethod> other = compare ? std::optional(m_controls->compareMethod()) : std::nullopt;
+    if (!m_session->start(m_controls->settings(), other))
+        return reportError(tr("Nothing to quantize"), tr("Open a checkpoint or the demo model first."));
     m_tabs->setCurrentWidget(m_modelView);
-    m_quantRunner->start(compare ? tr("Compare %1").arg(labels.join(tr(" vs "))) : tr("Quantize with %1").arg(labels.first()),
-                         makeModelQuantWork(ckpt, std::move(runs), live, [this, ckpt](std::vector<ModelQuantRun> done) {
-                             if (ckpt != m_document->checkpoint()) return;
-                             m_modelView->finish(done);
-                             std::vector<std::optional<TensorQuantMetrics>> metrics(ckpt->tensors().size());
-                             for (const auto& o : done.back().result.tensors)
-                                 if (o.quantized) metrics[o.index] = TensorQuantMetrics{o.metrics, done.back().label};
-                             m_document->setQuantMetrics(std::move(metrics));
-                             m_lastRuns = std::make_shared<std::vector<ModelQuantRun>>(std::move(done));
-                         }));
-}
-
-bool MainWindow::hasQuantResult() const
-{
-    return m_lastRuns && !m_lastRuns->empty();
 }
 
 QString MainWindow::exportTo(int target, const QString& path)
 {
     switch (ExportDialog::Target(target)) {
-    case ExportDialog::Target::Report:
-#ifdef QS_HAVE_REPORT
-        if (!hasQuantResult() || !m_document->checkpoint()) return tr("Quantize the model first.");
-        try {
-            qs::writeReport(path.toStdString(), m_lastRuns->back().result, m_lastRuns->back().settings, *m_document->checkpoint());
-        } catch (const std::exception& e) {
-            return QString::fromUtf8(e.what());
-        }
-        return {};
-#else
-        return tr("This build has no report writer.");
-#endif
+    case ExportDialog::Target::Report: return m_session->writeReport(path);
     case ExportDialog::Target::LayerErrorChart: return saveWidgetImage(m_modelView->chartView(), path);
     case ExportDialog::Target::Histogram: return saveWidgetImage(m_inspector->histogram(), path);
     case ExportDialog::Target::ChannelRanges: return saveWidgetImage(m_inspector->channelRanges(), path);
@@ -345,7 +302,7 @@ QString MainWindow::exportTo(int target, const QString& path)
 
 void MainWindow::showExportDialog()
 {
-    ExportDialog dialog(hasQuantResult(), this);
+    ExportDialog dialog(!m_session->lastRuns().empty(), this);
     dialog.setPath(QDir(settings::lastOpenDir.get()).filePath(QStringLiteral("quantscope-report.json")));
     if (dialog.exec() != QDialog::Accepted || dialog.path().isEmpty()) return;
     const QString error = exportTo(int(dialog.target()), dialog.path());

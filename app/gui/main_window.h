@@ -21,7 +21,7 @@ class LayerInspector;
 class LogPane;
 class ModelDocument;
 class ModelQuantView;
-struct ModelQuantRun;
+class ModelQuantSession;
 class TeachingView;
 class QuantControls;
 class TensorBrowser;
@@ -46,14 +46,14 @@ public:
     qs::gui::LogPane* logPane() const noexcept { return m_log; }
     qs::gui::ActionRegistry* actions() const noexcept { return m_actions; }
     qs::gui::JobRunner* openRunner() const noexcept { return m_openRunner; }
-    qs::gui::JobRunner* quantRunner() const noexcept { return m_quantRunner; }
+    qs::gui::ModelQuantSession* session() const noexcept { return m_session; }
     qs::gui::ModelQuantView* modelView() const noexcept { return m_modelView; }
     qs::gui::TeachingView* teachingView() const noexcept { return m_teaching; }
     /// Quantizes the open model with the current settings (and the comparison method).
     void quantizeModel(bool compare);
     /// Writes the export chosen in the dialog (or given here); returns an error or "".
     QString exportTo(int target, const QString& path);
-    bool hasQuantResult() const;
+
 
 Q_SIGNALS:
     /// A file (or the demo) is open and its tree is shown.
@@ -83,14 +83,13 @@ private:
     qs::gui::ActionRegistry* m_actions;
     qs::gui::ModelDocument* m_document;
     qs::gui::JobRunner* m_openRunner;
-    qs::gui::JobRunner* m_quantRunner;
     qs::gui::TensorBrowser* m_browser;
     qs::gui::LayerInspector* m_inspector;
     qs::gui::QuantControls* m_controls;
     qs::gui::LogPane* m_log;
     qs::gui::TeachingView* m_teaching;
     qs::gui::ModelQuantView* m_modelView;
-    std::shared_ptr<std::vector<qs::gui::ModelQuantRun>> m_lastRuns;
+    qs::gui::ModelQuantSession* m_session;
     QTabWidget* m_tabs;
     QDockWidget* m_browserDock;
     QDockWidget* m_controlsDock;
