@@ -77,8 +77,8 @@ void BM_SliderBaselineFullPass(benchmark::State& state)
     for (auto _ : state) {
         sigma = sigma == 3.0 ? 3.05 : 3.0;
         std::int64_t n = 0;
-        const double t = sigma * s.stddev;
-        for (float x : w.values) n += std::abs(double(x) - s.mean) >= t;
+        const double t = sigma * s.stats.std;
+        for (float x : w.values) n += std::abs(double(x) - s.stats.mean) >= t;
         benchmark::DoNotOptimize(n);
     }
 }
@@ -89,7 +89,7 @@ void BM_HistogramRedraw(benchmark::State& state)
     const qs::gui::TensorSummary s = qs::gui::summarize(w, 3.0);
     qs::gui::HistogramChart chart;
     chart.resize(900, 420);
-    chart.setValues(w, s.mean, s.stddev);
+    chart.setValues(w, s.stats.mean, s.stats.std);
     chart.setGrid({-0.1, -0.05, 0.0, 0.05, 0.1}, QStringLiteral("grid"));
     QImage image(chart.size(), QImage::Format_ARGB32_Premultiplied);
     int bins = 128;

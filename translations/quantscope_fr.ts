@@ -143,6 +143,10 @@
         <source>Teaching</source>
         <translation>Pédagogie</translation>
     </message>
+    <message>
+        <source>LiDAR</source>
+        <translation>LiDAR</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -699,16 +703,24 @@
         <translation>Valeurs non finies</translation>
     </message>
     <message>
-        <source>Outliers at %1σ</source>
-        <translation>Valeurs aberrantes à %1σ</translation>
+        <source>max |w| / std</source>
+        <translation>max |w| / écart type</translation>
     </message>
     <message>
-        <source>%1 (%2 %)</source>
-        <translation>%1 (%2 %)</translation>
+        <source>Excess kurtosis</source>
+        <translation>Kurtosis excédentaire</translation>
     </message>
     <message>
-        <source>Channels with outliers</source>
-        <translation>Canaux avec valeurs aberrantes</translation>
+        <source>Beyond 3σ</source>
+        <translation>Au-delà de 3σ</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Channels beyond %1σ</source>
+        <translation>Canaux au-delà de %1σ</translation>
     </message>
 </context>
 <context>

@@ -143,6 +143,10 @@
         <source>Teaching</source>
         <translation>教学</translation>
     </message>
+    <message>
+        <source>LiDAR</source>
+        <translation>激光雷达</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -699,16 +703,24 @@
         <translation>非有限值</translation>
     </message>
     <message>
-        <source>Outliers at %1σ</source>
-        <translation>%1σ 处的离群值</translation>
+        <source>max |w| / std</source>
+        <translation>最大 |w| / 标准差</translation>
     </message>
     <message>
-        <source>%1 (%2 %)</source>
-        <translation>%1（%2 %）</translation>
+        <source>Excess kurtosis</source>
+        <translation>超额峰度</translation>
     </message>
     <message>
-        <source>Channels with outliers</source>
-        <translation>含离群值的通道</translation>
+        <source>Beyond 3σ</source>
+        <translation>超出 3σ</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Channels beyond %1σ</source>
+        <translation>超出 %1σ 的通道</translation>
     </message>
 </context>
 <context>

@@ -164,9 +164,9 @@ void LayerInspector::showTensor(std::size_t index)
                             m_matrix = loaded->matrix;
                             m_summary = loaded->summary;
                             m_explorer = loaded->explorer;
-                            m_histogram->setValues(*m_matrix, m_summary->mean, m_summary->stddev);
-                            m_channels->setRanges(m_summary->rowMin, m_summary->rowMax, m_summary->mean,
-                                                  m_summary->stddev);
+                            m_histogram->setValues(*m_matrix, m_summary->stats.mean, m_summary->stats.std);
+                            m_channels->setRanges(m_summary->rowMin, m_summary->rowMax, m_summary->stats.mean,
+                                                  m_summary->stats.std);
                             m_stats->showTensor(*m_document->tensor(index), &*m_summary, m_summary->sigma);
                             updateGrid();
                             Q_EMIT tensorLoaded(index);
@@ -206,9 +206,9 @@ void LayerInspector::updateGrid()
     if (!m_summary) return m_histogram->setGrid({}, {});
     // Drawn grid: symmetric RTN over the widest channel's normal values, i.e. range
     // min(max|w|, the farther ±nσ bound) — per channel every row has its own, narrower grid.
-    const double t = m_settings.sigma > 0 ? m_settings.sigma * m_summary->stddev : INFINITY;
-    const double bound = std::max(std::abs(m_summary->mean - t), std::abs(m_summary->mean + t));
-    const double range = std::min(m_summary->absMax, bound);
+    const double t = m_settings.sigma > 0 ? m_settings.sigma * m_summary->stats.std : INFINITY;
+    const double bound = std::max(std::abs(m_summary->stats.mean - t), std::abs(m_summary->stats.mean + t));
+    const double range = std::min(m_summary->stats.absmax, bound);
     const QString what = m_settings.granularity == Granularity::PerTensor
                              ? tr("%1-bit grid (tensor range)").arg(m_settings.bits)
                              : tr("%1-bit grid of the widest channel").arg(m_settings.bits);

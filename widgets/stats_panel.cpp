@@ -50,16 +50,18 @@ void StatsPanel::showTensor(const TensorInfo& info, const TensorSummary* s, doub
     row("role", tr("Role"))->setText(QString::fromLatin1(roleName(info.role).data(), qsizetype(roleName(info.role).size())));
     row("params", tr("Parameters"))->setText(l.toString(qlonglong(info.numel())));
     row("channels", tr("Output channels"))->setText(l.toString(qlonglong(info.rows())));
-    row("mean", tr("Mean"))->setText(num(s ? s->mean : 0));
-    row("std", tr("Std deviation"))->setText(num(s ? s->stddev : 0));
-    row("min", tr("Minimum"))->setText(num(s ? s->min : 0));
-    row("max", tr("Maximum"))->setText(num(s ? s->max : 0));
-    row("absmax", tr("max |w|"))->setText(num(s ? s->absMax : 0));
-    row("nonfinite", tr("Non-finite values"))->setText(s ? l.toString(qlonglong(s->nonFinite)) : QStringLiteral("…"));
-    row("outliers", tr("Outliers at %1σ").arg(sigma, 0, 'f', 2))
-        ->setText(s ? tr("%1 (%2 %)").arg(l.toString(qlonglong(s->outliers)), l.toString(s->outlierPercent(), 'f', 3))
-                    : QStringLiteral("…"));
-    row("outlierChannels", tr("Channels with outliers"))
+    // The same numbers, in the same order, as `quantscope-cli inspect`.
+    const TensorStats* st = s ? &s->stats : nullptr;
+    row("mean", tr("Mean"))->setText(num(st ? st->mean : 0));
+    row("std", tr("Std deviation"))->setText(num(st ? st->std : 0));
+    row("min", tr("Minimum"))->setText(num(st ? st->min : 0));
+    row("max", tr("Maximum"))->setText(num(st ? st->max : 0));
+    row("absmax", tr("max |w|"))->setText(num(st ? st->absmax : 0));
+    row("absmaxOverStd", tr("max |w| / std"))->setText(num(st ? st->absmaxOverStd : 0));
+    row("kurtosis", tr("Excess kurtosis"))->setText(num(st ? st->kurtosis : 0));
+    row("beyond3sigma", tr("Beyond 3σ"))->setText(st ? tr("%1 %").arg(l.toString(100.0 * st->fractionBeyond3Sigma, 'f', 3)) : QStringLiteral("…"));
+    row("nonfinite", tr("Non-finite values"))->setText(st ? l.toString(qulonglong(st->nonFinite)) : QStringLiteral("…"));
+    row("outlierChannels", tr("Channels beyond %1σ").arg(sigma, 0, 'f', 2))
         ->setText(s ? l.toString(qlonglong(s->outlierChannels)) : QStringLiteral("…"));
 }
 

@@ -9,51 +9,25 @@ TensorSummary summarize(const Matrix& w, double sigma)
 {
     TensorSummary s;
     s.sigma = sigma;
-    s.elements = w.size();
+    s.stats = computeTensorStats(w.values);
     s.rowMin.assign(std::size_t(w.rows), 0.f);
     s.rowMax.assign(std::size_t(w.rows), 0.f);
     s.rowOutliers.assign(std::size_t(w.rows), 0);
-    if (w.size() == 0) return s;
-
-    double sum = 0;
-    s.min = +INFINITY;
-    s.max = -INFINITY;
+    const double t = sigma > 0 ? sigma * s.stats.std : INFINITY;
     for (std::int64_t r = 0; r < w.rows; ++r) {
         float lo = +INFINITY, hi = -INFINITY;
+        std::int32_t count = 0;
         for (float v : w.row(r)) {
-            if (!std::isfinite(v)) {
-                ++s.nonFinite;
-                continue;
-            }
-            sum += v;
+            if (!std::isfinite(v)) continue;
             lo = std::min(lo, v);
             hi = std::max(hi, v);
+            count += std::abs(double(v) - s.stats.mean) > t;
         }
-        s.rowMin[std::size_t(r)] = lo;
-        s.rowMax[std::size_t(r)] = hi;
-        s.min = std::min(s.min, double(lo));
-        s.max = std::max(s.max, double(hi));
-    }
-    const double n = double(s.elements - s.nonFinite);
-    if (n <= 0) return s;
-    s.mean = sum / n;
-    // Second pass for the variance: sum((v-mean)^2) does not cancel catastrophically.
-    double sumSq = 0;
-    for (float v : w.values)
-        if (std::isfinite(v)) sumSq += (double(v) - s.mean) * (double(v) - s.mean);
-    s.stddev = std::sqrt(sumSq / n);
-    s.absMax = std::max(std::abs(s.min), std::abs(s.max));
-
-    if (sigma > 0) {
-        const double t = sigma * s.stddev;
-        for (std::int64_t r = 0; r < w.rows; ++r) {
-            std::int32_t count = 0;
-            for (float v : w.row(r))
-                if (std::isfinite(v) && std::abs(double(v) - s.mean) >= t) ++count;
-            s.rowOutliers[std::size_t(r)] = count;
-            s.outliers += count;
-            if (count) ++s.outlierChannels;
-        }
+        s.rowMin[std::size_t(r)] = std::isfinite(lo) ? lo : 0.f;
+        s.rowMax[std::size_t(r)] = std::isfinite(hi) ? hi : 0.f;
+        s.rowOutliers[std::size_t(r)] = count;
+        s.outliers += count;
+        s.outlierChannels += count > 0;
     }
     return s;
 }

@@ -1,10 +1,10 @@
 #pragma once
-// What the inspector shows about one tensor's values: moments, extremes, outliers at nσ and
-// per-output-channel ranges. Computed in one pass, in double precision, in a fixed order so
-// the numbers match the CLI's `inspect` (same definitions: outlier when |w - mean| >= nσ,
-// population standard deviation).
+// What the inspector shows about one tensor's values: the core's statistics (the numbers
+// `quantscope-cli inspect` prints) plus what only the GUI draws — per-output-channel ranges
+// and which channels hold values beyond ±nσ.
 
 #include "quantscope/tensor/matrix.h"
+#include "quantscope/tensor/tensor_stats.h"
 
 #include <cstdint>
 #include <vector>
@@ -12,19 +12,16 @@
 namespace qs::gui {
 
 struct TensorSummary {
-    std::int64_t elements = 0;
-    double mean = 0;
-    double stddev = 0;  ///< population (divide by n)
-    double min = 0;
-    double max = 0;
-    double absMax = 0;
-    std::int64_t nonFinite = 0;
+    TensorStats stats;          ///< computeTensorStats over all values
     double sigma = 3.0;         ///< threshold the outlier fields refer to
-    std::int64_t outliers = 0;  ///< |w - mean| >= sigma * stddev
+    std::int64_t outliers = 0;  ///< |w − mean| > sigma·std (the inspect rule)
     std::int64_t outlierChannels = 0;
-    std::vector<float> rowMin, rowMax;       ///< per output channel
-    std::vector<std::int32_t> rowOutliers;   ///< outliers per output channel
-    double outlierPercent() const { return elements ? 100.0 * double(outliers) / double(elements) : 0.0; }
+    std::vector<float> rowMin, rowMax;      ///< per output channel (finite values)
+    std::vector<std::int32_t> rowOutliers;  ///< outliers per output channel
+    double outlierPercent() const
+    {
+        return stats.count ? 100.0 * double(outliers) / double(stats.count) : 0.0;
+    }
 };
 
 TensorSummary summarize(const Matrix& w, double sigma);

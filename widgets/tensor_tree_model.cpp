@@ -188,7 +188,7 @@ QVariant TensorTreeModel::blockData(const Node& node, int column, int role) cons
         const auto t = std::size_t(m_nodes[std::size_t(child)].tensor);
         params += m_document->tensor(t)->numel();
         if (const TensorSummary* s = m_document->summary(t)) {
-            elements += s->elements;
+            elements += qlonglong(s->stats.count);
             outliers += s->outliers;
         } else {
             allSummarized = false;

@@ -6,6 +6,9 @@
 #include "settings.h"
 
 #include "quantscope/version.h"
+#ifdef QS_HAVE_VIEWERS
+#include "quantscope/viewers/surface_format.h"
+#endif
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -13,6 +16,9 @@
 
 int main(int argc, char** argv)
 {
+#ifdef QS_HAVE_VIEWERS
+    qs::viewers::setDefaultSurfaceFormat();  // VTK's OpenGL 3.2 core profile, before QApplication
+#endif
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("QuantScope"));
     QApplication::setApplicationName(QStringLiteral("quantscope"));

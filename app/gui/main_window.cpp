@@ -20,6 +20,9 @@
 #include "tensor_browser.h"
 
 #include "quantscope/io/checkpoint.h"
+#ifdef QS_HAVE_VIEWERS
+#include "quantscope/viewers/lidar_compare_widget.h"
+#endif
 #ifdef QS_HAVE_DEMO_MODEL
 #include "quantscope/models/demo_model.h"
 #endif
@@ -73,7 +76,13 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_inspector, QString());
     m_tabs->addTab(m_teaching, QString());
     m_tabs->addTab(m_modelView, QString());
-    // LiDAR tab: viewers/ provides LidarCompareWidget; added here when that library is built.
+#ifdef QS_HAVE_VIEWERS
+    // FP32 vs quantized LiDAR detections in two linked VTK views (viewers/).
+    auto* lidar = new qs::viewers::LidarCompareWidget;
+    lidar->setObjectName(QStringLiteral("lidarView"));
+    lidar->setProperty("viewName", QStringLiteral("lidar"));
+    m_tabs->addTab(lidar, QString());
+#endif
     setCentralWidget(m_tabs);
     createDocks();
     createMenus();
@@ -278,7 +287,7 @@ void MainWindow::openDemo()
 void MainWindow::showTensorInTeaching()
 {
     if (const TensorSummary* s = m_inspector->summary())
-        m_teaching->setTensor(m_inspector->matrix(), m_inspector->explorer(), s->mean, s->stddev);
+        m_teaching->setTensor(m_inspector->matrix(), m_inspector->explorer(), s->stats.mean, s->stats.std);
 }
 
 void MainWindow::quantizeModel(bool compare)
@@ -384,6 +393,7 @@ void MainWindow::retranslate()
     m_tabs->setTabText(0, tr("Layer"));
     m_tabs->setTabText(1, tr("Teaching"));
     m_tabs->setTabText(2, tr("Model"));
+    if (m_tabs->count() > 3) m_tabs->setTabText(3, tr("LiDAR"));
     m_teaching->retranslate();
     m_modelView->retranslate();
     m_browserDock->setWindowTitle(tr("Model"));

@@ -6,6 +6,7 @@
 #include "test_data.h"
 
 #include "quantscope/io/checkpoint.h"
+#include "quantscope/tensor/tensor_stats.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -54,17 +55,14 @@ private Q_SLOTS:
 
         QVERIFY(finished.wait(20000));
         QCOMPARE(doc.summariesDone(), ckpt->tensors().size());
-        // Outlier % agrees with a direct count at 3σ over the same values.
+        // Outlier % is the core's inspect statistic (share beyond 3σ), and a direct count.
         const qs::Matrix w = ckpt->readMatrix(*ckpt->find("layers.0.attention.wq.weight"));
-        double mean = 0, var = 0;
-        for (float v : w.values) mean += v;
-        mean /= double(w.size());
-        for (float v : w.values) var += (v - mean) * (v - mean);
-        const double sd = std::sqrt(var / double(w.size()));
+        const qs::TensorStats stats = qs::computeTensorStats(w.values);
         std::int64_t outliers = 0;
-        for (float v : w.values) outliers += std::abs(v - mean) >= 3 * sd;
+        for (float v : w.values) outliers += std::abs(v - stats.mean) > 3 * stats.std;
         const double shown = wq.siblingAtColumn(TensorTreeModel::OutlierPercent).data(TensorTreeModel::SortRole).toDouble();
         QCOMPARE(shown, 100.0 * double(outliers) / double(w.size()));
+        QVERIFY(qAbs(shown - 100.0 * stats.fractionBeyond3Sigma) < 1e-9);
         QVERIFY(shown > 0.0);
     }
 
