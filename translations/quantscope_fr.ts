@@ -261,16 +261,16 @@
         <translation>min … max du canal</translation>
     </message>
     <message>
-        <source>channels with outliers: %1</source>
-        <translation>canaux avec valeurs aberrantes : %1</translation>
-    </message>
-    <message>
         <source>mean ± %1σ</source>
         <translation>moyenne ± %1σ</translation>
     </message>
     <message>
         <source>output channel</source>
         <translation>canal de sortie</translation>
+    </message>
+    <message>
+        <source>outlier channels: %1</source>
+        <translation>canaux aberrants : %1</translation>
     </message>
 </context>
 <context>

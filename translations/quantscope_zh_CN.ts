@@ -261,16 +261,16 @@
         <translation>通道最小值 … 最大值</translation>
     </message>
     <message>
-        <source>channels with outliers: %1</source>
-        <translation>含离群值的通道：%1</translation>
-    </message>
-    <message>
         <source>mean ± %1σ</source>
         <translation>均值 ± %1σ</translation>
     </message>
     <message>
         <source>output channel</source>
         <translation>输出通道</translation>
+    </message>
+    <message>
+        <source>outlier channels: %1</source>
+        <translation>离群通道：%1</translation>
     </message>
 </context>
 <context>

@@ -129,12 +129,13 @@ void ChannelRangeChart::redraw()
     }
     m_thresholds->replace(th);
     m_band->setName(tr("channel min … max"));
-    m_outliers->setName(tr("channels with outliers: %1").arg(m_outlierChannels));
+    m_outliers->setName(tr("outlier channels: %1").arg(m_outlierChannels));
     m_thresholds->setName(tr("mean ± %1σ").arg(m_sigma, 0, 'f', 2));
     m_x->setRange(-0.5, std::max(1, rows) - 0.5);
     m_x->setTitleText(tr("output channel"));
     const double pad = 0.05 * std::max(1e-12, hi - lo);
     m_y->setRange(lo - pad, hi + pad);
+    m_y->applyNiceNumbers();  // round tick labels; the range only grows
 }
 
 }  // namespace qs::gui
