@@ -647,6 +647,10 @@
         <source>RTN on the normal values at %1 bits, outliers beyond %2σ kept in fp16 (range optimisation not included).</source>
         <translation>RTN sur les valeurs normales à %1 bits, valeurs au-delà de %2σ gardées en fp16 (sans optimisation de la plage).</translation>
     </message>
+    <message>
+        <source>none: max |normal value|</source>
+        <translation>aucun : max |valeur normale|</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::StatsPanel</name>

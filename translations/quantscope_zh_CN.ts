@@ -647,6 +647,10 @@
         <source>RTN on the normal values at %1 bits, outliers beyond %2σ kept in fp16 (range optimisation not included).</source>
         <translation>对正常值做 %1 位 RTN，超过 %2σ 的离群值以 fp16 保留（不含范围优化）。</translation>
     </message>
+    <message>
+        <source>none: max |normal value|</source>
+        <translation>不优化：最大 |正常值|</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::StatsPanel</name>

@@ -22,7 +22,13 @@ namespace {
 // Setting values use the core's ids (quant_settings.h) so a settings file reads like the CLI.
 constexpr const char* kMethodIds[] = {"rtn", "rtn-mse", "easyquant"};
 constexpr const char* kGranularityIds[] = {"tensor", "channel", "group"};
-constexpr const char* kSolverIds[] = {"adam", "search"};
+constexpr const char* kSolverIds[] = {"adam", "search", "minmax"};
+// The min-max "solver" (outlier isolation without range optimisation) comes with the quant core.
+#ifdef QS_HAVE_QUANT_CORE
+constexpr int kSolverCount = 3;
+#else
+constexpr int kSolverCount = 2;
+#endif
 
 template <std::size_t N>
 int idIndex(const char* const (&ids)[N], const QString& id, int fallback)
@@ -68,7 +74,9 @@ QString granularityDisplayName(Granularity g)
 
 QString solverDisplayName(RangeSolver s)
 {
-    return s == RangeSolver::Adam ? QuantControls::tr("Adam (paper)") : QuantControls::tr("exact search");
+    if (s == RangeSolver::Adam) return QuantControls::tr("Adam (paper)");
+    if (s == RangeSolver::Search) return QuantControls::tr("exact search");
+    return QuantControls::tr("none: max |normal value|");
 }
 
 QuantControls::QuantControls(QWidget* parent)
@@ -106,7 +114,7 @@ QuantControls::QuantControls(QWidget* parent)
         m_compare->addItem(QString(), i);
         m_granularity->addItem(QString(), i);
     }
-    for (int i = 0; i < 2; ++i) m_solver->addItem(QString(), i);
+    for (int i = 0; i < kSolverCount; ++i) m_solver->addItem(QString(), i);
     m_bits->setRange(2, 8);
     m_groupSize->setRange(8, 4096);
     m_groupSize->setSingleStep(32);
@@ -173,7 +181,7 @@ void QuantControls::retranslate()
         m_compare->setItemText(i, methodDisplayName(QuantMethod(i)));
         m_granularity->setItemText(i, granularityDisplayName(Granularity(i)));
     }
-    for (int i = 0; i < 2; ++i) m_solver->setItemText(i, solverDisplayName(RangeSolver(i)));
+    for (int i = 0; i < kSolverCount; ++i) m_solver->setItemText(i, solverDisplayName(RangeSolver(i)));
     m_bits->setSuffix(tr(" bits"));
     m_sigmaSpin->setSuffix(tr(" σ"));
     m_sigmaSlider->setToolTip(tr("Outlier threshold: |w − mean| ≥ nσ is kept in fp16 (0 keeps none)"));
@@ -276,7 +284,7 @@ void QuantControls::loadSettings()
     s.bits = std::clamp(settings::bits.get(), 2, 8);
     s.granularity = Granularity(idIndex(kGranularityIds, settings::granularity.get(), int(s.granularity)));
     s.groupSize = std::clamp(settings::groupSize.get(), 8, 4096);
-    s.solver = RangeSolver(idIndex(kSolverIds, settings::solver.get(), int(s.solver)));
+    s.solver = RangeSolver(std::min(idIndex(kSolverIds, settings::solver.get(), int(s.solver)), kSolverCount - 1));
     s.sigma = std::clamp(settings::outlierSigma.get(), 0.0, kSigmaMax);
     m_compare->setCurrentIndex(idIndex(kMethodIds, settings::compareMethod.get(), 0));
     setSettings(s);
