@@ -4,7 +4,9 @@
 #include "tensor_summary.h"
 
 #include <QAreaSeries>
+#include <QCategoryAxis>
 #include <QChart>
+#include <QLocale>
 #include <QEvent>
 #include <QLegend>
 #include <QLegendMarker>
@@ -32,7 +34,7 @@ HistogramChart::HistogramChart(QWidget* parent)
       m_outlierArea(new QAreaSeries(m_outlierUpper, m_outlierLower)),
       m_grid(new QLineSeries),
       m_thresholds(new QLineSeries),
-      m_xAxis(new QValueAxis),
+      m_xAxis(new QCategoryAxis),
       m_yLinear(new QValueAxis),
       m_yLog(new QLogValueAxis),
       m_redrawTimer(new QTimer(this))
@@ -49,8 +51,7 @@ HistogramChart::HistogramChart(QWidget* parent)
     c->addAxis(m_yLog, Qt::AlignLeft);
     m_yLog->setBase(10);
     m_yLog->setLabelFormat(QStringLiteral("%g"));
-    m_xAxis->setLabelFormat(QStringLiteral("%.3g"));
-    m_xAxis->setMinorTickCount(0);
+    m_xAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
     m_yLinear->setLabelFormat(QStringLiteral("%.0f"));
     for (QAbstractSeries* s : c->series()) s->attachAxis(m_xAxis);
     c->legend()->setAlignment(Qt::AlignBottom);
@@ -222,13 +223,16 @@ void HistogramChart::redraw()
     m_grid->setName(m_gridDescription.isEmpty() ? tr("quantization grid") : m_gridDescription);
     m_thresholds->setName(tr("±%1σ").arg(m_sigma, 0, 'f', 2));
     m_xAxis->setRange(m_lo, m_hi);
-    // Ticks at round values (anchored at 0) while the range stays the data's exact range.
+    // Ticks at round values k·step, each computed (not accumulated) so 0 prints as "0".
     const double rough = (m_hi - m_lo) / 6;
     const double magnitude = std::pow(10.0, std::floor(std::log10(rough)));
-    const double nice = rough / magnitude < 2 ? 1 : rough / magnitude < 5 ? 2 : 5;
-    m_xAxis->setTickType(QValueAxis::TicksDynamic);
-    m_xAxis->setTickAnchor(0.0);
-    m_xAxis->setTickInterval(nice * magnitude);
+    const double step = (rough / magnitude < 2 ? 1 : rough / magnitude < 5 ? 2 : 5) * magnitude;
+    for (const QString& label : m_xAxis->categoriesLabels()) m_xAxis->remove(label);
+    m_xAxis->setStartValue(m_lo);
+    const QLocale locale;
+    if (m_hi > m_lo && std::isfinite(step) && step > 0)
+        for (auto k = std::int64_t(std::ceil(m_lo / step)); double(k) * step <= m_hi; ++k)
+            m_xAxis->append(locale.toString(double(k) * step, 'g', 3), double(k) * step);
     m_xAxis->setTitleText(tr("value"));
     m_yLinear->setRange(0, top);
     m_yLog->setRange(kLogBase, top);

@@ -14,6 +14,7 @@
 class QAreaSeries;
 class QLineSeries;
 class QValueAxis;
+class QCategoryAxis;
 class QTimer;
 class QLogValueAxis;
 
@@ -71,7 +72,7 @@ private:
     QAreaSeries* m_outlierArea;
     QLineSeries* m_grid;
     QLineSeries* m_thresholds;
-    QValueAxis* m_xAxis;
+    QCategoryAxis* m_xAxis;  ///< labels placed at round values we format ourselves
     QValueAxis* m_yLinear;
     QLogValueAxis* m_yLog;
     QTimer* m_redrawTimer;
