@@ -69,6 +69,24 @@ void BM_SliderToNumbers(benchmark::State& state)
 #endif
 }
 
+/// The core's share of a slider step: the explorer query alone (no widgets).
+void BM_ExplorerQueryOnly(benchmark::State& state)
+{
+#ifndef QS_HAVE_QUANT_CORE
+    state.SkipWithError("threshold explorer not in this build");
+    for (auto _ : state) {
+    }
+#else
+    qs::QuantSettings s;
+    const qs::ThresholdExplorer explorer(bigTensor(), s);
+    double sigma = 3.0;
+    for (auto _ : state) {
+        sigma = sigma == 3.0 ? 3.05 : 3.0;
+        benchmark::DoNotOptimize(explorer.query(sigma, 4));
+    }
+#endif
+}
+
 void BM_SliderBaselineFullPass(benchmark::State& state)
 {
     const qs::Matrix& w = bigTensor();
@@ -109,6 +127,7 @@ void BM_HistogramBaselineRebin(benchmark::State& state)
 }
 
 BENCHMARK(BM_SliderToNumbers)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ExplorerQueryOnly)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_SliderBaselineFullPass)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HistogramRedraw)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HistogramBaselineRebin)->Unit(benchmark::kMillisecond);
@@ -129,11 +148,13 @@ public:
         ConsoleReporter::Finalize();
         auto get = [this](const char* n) { return m_ms.count(n) ? m_ms.at(n) : -1.0; };
         const double slider = get("BM_SliderToNumbers"), sliderBase = get("BM_SliderBaselineFullPass");
+        const double query = get("BM_ExplorerQueryOnly");
         const double hist = get("BM_HistogramRedraw"), histBase = get("BM_HistogramBaselineRebin");
         std::printf("\n11008x4096 tensor:\n");
         if (slider >= 0)
             std::printf("  slider move -> updated numbers: %.3f ms (target < 16 ms); full-pass baseline %.1f ms; %.0fx faster\n",
                         slider, sliderBase, sliderBase / slider);
+        if (query >= 0) std::printf("    of which ThresholdExplorer::query alone: %.3f ms\n", query);
         else
             std::printf("  slider move -> updated numbers: not measured (no threshold explorer in this build)\n");
         std::printf("  histogram redraw (rebin + series + paint 900x420): %.2f ms (target < 50 ms); from-scratch binning baseline %.1f ms; %.1fx faster\n",
