@@ -1,0 +1,181 @@
+// Quantizing the whole model from the window: the chart gets one bar per quantized tensor,
+// comparing two methods fills both sets and the difference table, cancel stops the job, and
+// exports (report JSON/CSV, charts PNG/SVG) produce files that reopen.
+#include "main_window.h"
+
+#include "export_dialog.h"
+#include "job_runner.h"
+#include "model_document.h"
+#include "model_quant_session.h"
+#include "model_quant_view.h"
+#include "quant_controls.h"
+#include "tensor_browser.h"
+#include "histogram_chart.h"
+#include "layer_inspector.h"
+#include "tensor_tree_model.h"
+
+#include "test_data.h"
+
+#include <QApplication>
+#include <QFile>
+#include <QImage>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QSvgRenderer>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTreeWidget>
+#include <QAction>
+#include <QElapsedTimer>
+#include <QLabel>
+
+using namespace qs::gui;
+
+namespace {
+bool openStories(MainWindow& window)
+{
+    const auto path = qs::test::dataFile("llm/stories260K.bin");
+    if (path.empty()) return false;
+    QSignalSpy opened(&window, &MainWindow::fileOpened);
+    window.openFile(QString::fromStdString(path.string()));
+    return opened.wait(10000);
+}
+}  // namespace
+
+class TestModelQuant : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTests"));
+        QSettings().clear();
+    }
+
+    void chartsExportAsPngAndSvg()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        MainWindow window;
+        window.resize(1200, 800);
+        window.show();
+        QVERIFY(openStories(window));
+        QSignalSpy loaded(window.inspector(), &LayerInspector::tensorLoaded);
+        window.browser()->selectTensor(*window.document()->checkpoint()->find("layers.0.attention.wq.weight"));
+        QVERIFY(loaded.wait(10000));
+        QTemporaryDir dir;
+        const QString png = dir.filePath(QStringLiteral("histogram.png"));
+        const QString svg = dir.filePath(QStringLiteral("channels.svg"));
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::Histogram), png), QString());
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::ChannelRanges), svg), QString());
+        const QImage image(png);
+        QVERIFY(!image.isNull());
+        QCOMPARE(image.size(), window.inspector()->histogram()->size() * window.inspector()->histogram()->devicePixelRatio());
+        QSvgRenderer renderer(svg);
+        QVERIFY(renderer.isValid());
+        // An unwritable place is an error message, not a crash or a partial file.
+        QVERIFY(!window.exportTo(int(ExportDialog::Target::Histogram), dir.filePath(QStringLiteral("no/such/dir/x.png"))).isEmpty());
+    }
+
+#ifdef QS_HAVE_QUANT_JOB
+    void quantizeGivesOneBarPerQuantizedTensor()
+    {
+        MainWindow window;
+        window.show();
+        if (!openStories(window)) QSKIP("shared data file missing: llm/stories260K.bin");
+        qs::QuantSettings s = window.controls()->settings();
+        s.method = qs::QuantMethod::Rtn;
+        window.controls()->setSettings(s);
+        QSignalSpy done(window.session(), &ModelQuantSession::runsFinished);
+        window.quantizeModel(false);
+        QVERIFY(done.wait(30000));
+        const auto& result = window.session()->lastRuns().back().result;
+        int quantized = 0;
+        for (const auto& o : result.tensors) quantized += o.quantized;
+        QVERIFY(quantized > 0);
+        QCOMPARE(window.modelView()->barCount(0), quantized);
+        QCOMPARE(window.modelView()->worstList()->topLevelItemCount(), std::min(10, quantized));
+        // The tree shows the same numbers as the core's result.
+        for (const auto& o : result.tensors) {
+            if (!o.quantized) continue;
+            const QModelIndex i = window.browser()->model()->indexOfTensor(o.index);
+            QCOMPARE(i.siblingAtColumn(TensorTreeModel::RelErr).data(TensorTreeModel::SortRole).toDouble(), o.metrics.relErr);
+            QCOMPARE(i.siblingAtColumn(TensorTreeModel::Bpw).data(TensorTreeModel::SortRole).toDouble(), o.metrics.bpw);
+        }
+    }
+
+    void compareFillsBothMethodsAndTheDifference()
+    {
+        MainWindow window;
+        window.show();
+        if (!openStories(window)) QSKIP("shared data file missing: llm/stories260K.bin");
+        QSignalSpy done(window.session(), &ModelQuantSession::runsFinished);
+        window.quantizeModel(true);
+        QVERIFY(done.wait(60000));
+        const auto& runs = window.session()->lastRuns();
+        QCOMPARE(runs.size(), std::size_t(2));
+        int quantized = 0;
+        for (const auto& o : runs.back().result.tensors) quantized += o.quantized;
+        QCOMPARE(window.modelView()->barCount(0), quantized);
+        QCOMPARE(window.modelView()->barCount(1), quantized);
+        QCOMPARE(window.modelView()->comparisonTable()->topLevelItemCount(), quantized);
+        QVERIFY(!window.modelView()->findChild<QLabel*>(QStringLiteral("comparisonSummary"))->text().isEmpty());
+    }
+
+    void cancelStopsTheJob()
+    {
+        MainWindow window;
+        window.show();
+        if (!openStories(window)) QSKIP("shared data file missing: llm/stories260K.bin");
+        JobRunner* job = window.session()->runner();
+        QSignalSpy cancelled(job, &JobRunner::cancelled);
+        QSignalSpy done(window.session(), &ModelQuantSession::runsFinished);
+        window.quantizeModel(true);
+        QVERIFY(job->isRunning());
+        QElapsedTimer clock;
+        clock.start();
+        window.findChild<QAction*>(QStringLiteral("actionCancelJob"))->trigger();  // as Esc would
+        QTRY_COMPARE_WITH_TIMEOUT(cancelled.count(), 1, 5000);
+        QVERIFY2(clock.elapsed() < 1000, qPrintable(QString::number(clock.elapsed())));
+        QVERIFY(!job->isRunning());
+        QCOMPARE(done.count(), 0);
+        QVERIFY(window.session()->lastRuns().empty());
+    }
+
+#ifdef QS_HAVE_REPORT
+    void reportExportReopens()
+    {
+        MainWindow window;
+        window.show();
+        if (!openStories(window)) QSKIP("shared data file missing: llm/stories260K.bin");
+        QSignalSpy done(window.session(), &ModelQuantSession::runsFinished);
+        window.quantizeModel(false);
+        QVERIFY(done.wait(30000));
+        QTemporaryDir dir;
+        const QString json = dir.filePath(QStringLiteral("report.json"));
+        const QString csv = dir.filePath(QStringLiteral("report.csv"));
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::Report), json), QString());
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::Report), csv), QString());
+        QFile jf(json);
+        QVERIFY(jf.open(QIODevice::ReadOnly));
+        const QJsonObject report = QJsonDocument::fromJson(jf.readAll()).object();
+        QCOMPARE(report.value(QLatin1String("format")).toString(), QStringLiteral("quantscope-report"));
+        QCOMPARE(report.value(QLatin1String("tensors")).toArray().size(), qsizetype(window.document()->tensorCount()));
+        QFile cf(csv);
+        QVERIFY(cf.open(QIODevice::ReadOnly));
+        const auto lines = cf.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), qsizetype(window.document()->tensorCount()) + 2);  // header + rows + TOTAL
+        const QImage chart = window.modelView()->chartView()->grab().toImage();
+        const QString png = dir.filePath(QStringLiteral("layers.png"));
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::LayerErrorChart), png), QString());
+        QVERIFY(!QImage(png).isNull());
+    }
+#endif
+#endif
+};
+
+QTEST_MAIN(TestModelQuant)
+#include "test_model_quant.moc"

@@ -1,0 +1,910 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Statistics of %n tensor(s) computed.</source>
+        <translation><numerusform>Statistiques de %n tenseur calculées.</numerusform><numerusform>Statistiques de %n tenseurs calculées.</numerusform></translation>
+    </message>
+    <message>
+        <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
+        <translation>Ouvrez un checkpoint (Ctrl+O), déposez-en un ici ou ouvrez le modèle de démonstration.</translation>
+    </message>
+    <message>
+        <source>Could not open the file</source>
+        <translation>Impossible d’ouvrir le fichier</translation>
+    </message>
+    <message>
+        <source>%p% — %1 s left</source>
+        <translation>%p% — %1 s restantes</translation>
+    </message>
+    <message>
+        <source>%1: cancelled</source>
+        <translation>%1 : annulé</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>Ouverture de %1</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>Ouvrir %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 tensors (%3)</source>
+        <translation>%1 : %2 tenseurs (%3)</translation>
+    </message>
+    <message>
+        <source>Demo model not available</source>
+        <translation>Modèle de démonstration indisponible</translation>
+    </message>
+    <message>
+        <source>This build has no built-in demo model yet. Open a checkpoint with File ▸ Open instead.</source>
+        <translation>Cette version n’a pas encore de modèle de démonstration intégré. Ouvrez plutôt un checkpoint avec Fichier ▸ Ouvrir.</translation>
+    </message>
+    <message>
+        <source>All checkpoints (%1)</source>
+        <translation>Tous les checkpoints (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Open checkpoint</source>
+        <translation>Ouvrir un checkpoint</translation>
+    </message>
+    <message>
+        <source>About QuantScope</source>
+        <translation>À propos de QuantScope</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;QuantScope %1&lt;/b&gt;&lt;p&gt;A workbench for post-training quantization: explore weights and outliers, quantize with RTN or EasyQuant, compare and export.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;QuantScope %1&lt;/b&gt;&lt;p&gt;Un atelier de quantification post-entraînement : explorez les poids et les valeurs aberrantes, quantifiez avec RTN ou EasyQuant, comparez et exportez.&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>Couche</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>Quantification</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>Journal</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>Fichiers &amp;récents</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>&amp;Modèle</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>Principale</translation>
+    </message>
+    <message>
+        <source>QuantScope</source>
+        <translation>QuantScope</translation>
+    </message>
+    <message>
+        <source>%1: done in %2 s</source>
+        <translation>%1 : terminé en %2 s</translation>
+    </message>
+    <message>
+        <source>demo model</source>
+        <translation>modèle de démonstration</translation>
+    </message>
+    <message>
+        <source>Built-in demo model: %1 tensors</source>
+        <translation>Modèle de démonstration intégré : %1 tenseurs</translation>
+    </message>
+    <message>
+        <source>Nothing to quantize</source>
+        <translation>Rien à quantifier</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>Ouvrez d’abord un checkpoint ou le modèle de démonstration.</translation>
+    </message>
+    <message>
+        <source>unknown export</source>
+        <translation>export inconnu</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>Échec de l’export</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>%1 exporté</translation>
+    </message>
+    <message>
+        <source>Teaching</source>
+        <translation>Pédagogie</translation>
+    </message>
+    <message>
+        <source>LiDAR</source>
+        <translation>LiDAR</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Post-training quantization workbench</source>
+        <translation>Atelier de quantification post-entraînement</translation>
+    </message>
+    <message>
+        <source>Checkpoint to open</source>
+        <translation>Checkpoint à ouvrir</translation>
+    </message>
+    <message>
+        <source>Open the built-in demo model</source>
+        <translation>Ouvrir le modèle de démonstration intégré</translation>
+    </message>
+    <message>
+        <source>Render the window to FILE (PNG) and exit</source>
+        <translation>Rendre la fenêtre dans FILE (PNG) puis quitter</translation>
+    </message>
+    <message>
+        <source>View to show: layer, teaching, model, lidar</source>
+        <translation>Vue à afficher : layer, teaching, model, lidar</translation>
+    </message>
+    <message>
+        <source>Tensor to select</source>
+        <translation>Tenseur à sélectionner</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ActionRegistry</name>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>&amp;Ouvrir…</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint (safetensors, GGUF, PyTorch, ONNX, HDF5, llama2.c)</source>
+        <translation>Ouvrir un checkpoint (safetensors, GGUF, PyTorch, ONNX, HDF5, llama2.c)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo Model</source>
+        <translation>Ouvrir le modèle de &amp;démonstration</translation>
+    </message>
+    <message>
+        <source>Open the built-in LLaMA-shaped demo model</source>
+        <translation>Ouvrir le modèle de démonstration intégré, de forme LLaMA</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Recent Files</source>
+        <translation>&amp;Effacer les fichiers récents</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>E&amp;xporter…</translation>
+    </message>
+    <message>
+        <source>Export the quantization report or the charts</source>
+        <translation>Exporter le rapport de quantification ou les graphiques</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Quantize Model</source>
+        <translation>&amp;Quantifier le modèle</translation>
+    </message>
+    <message>
+        <source>Quantize every selected tensor with the current settings</source>
+        <translation>Quantifier chaque tenseur retenu avec les réglages actuels</translation>
+    </message>
+    <message>
+        <source>Compare &amp;Methods</source>
+        <translation>Comparer les &amp;méthodes</translation>
+    </message>
+    <message>
+        <source>Quantize with the current method and the comparison method</source>
+        <translation>Quantifier avec la méthode actuelle et la méthode de comparaison</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Annuler</translation>
+    </message>
+    <message>
+        <source>Stop the running job</source>
+        <translation>Arrêter la tâche en cours</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Préférences…</translation>
+    </message>
+    <message>
+        <source>&amp;Find Tensor</source>
+        <translation>&amp;Chercher un tenseur</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>&amp;Journal</translation>
+    </message>
+    <message>
+        <source>&amp;Quantization Settings</source>
+        <translation>Réglages de &amp;quantification</translation>
+    </message>
+    <message>
+        <source>&amp;About QuantScope</source>
+        <translation>À &amp;propos de QuantScope</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ChannelRangeChart</name>
+    <message>
+        <source>channel min … max</source>
+        <translation>min … max du canal</translation>
+    </message>
+    <message>
+        <source>mean ± %1σ</source>
+        <translation>moyenne ± %1σ</translation>
+    </message>
+    <message>
+        <source>output channel</source>
+        <translation>canal de sortie</translation>
+    </message>
+    <message>
+        <source>outlier channels: %1</source>
+        <translation>canaux aberrants : %1</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>Exporter</translation>
+    </message>
+    <message>
+        <source>Quantization report</source>
+        <translation>Rapport de quantification</translation>
+    </message>
+    <message>
+        <source>Per-layer error chart</source>
+        <translation>Graphique d’erreur par couche</translation>
+    </message>
+    <message>
+        <source>Histogram of the selected tensor</source>
+        <translation>Histogramme du tenseur sélectionné</translation>
+    </message>
+    <message>
+        <source>Channel ranges of the selected tensor</source>
+        <translation>Plages par canal du tenseur sélectionné</translation>
+    </message>
+    <message>
+        <source>Quantize the model first.</source>
+        <translation>Quantifiez d’abord le modèle.</translation>
+    </message>
+    <message>
+        <source>Quantized model formats (packed HDF5, dequantized safetensors, GGUF) are written by the export commands of the core; this build offers reports and charts.</source>
+        <translation>Les formats de modèle quantifié (HDF5 compacté, safetensors déquantifié, GGUF) sont écrits par les commandes d’export du cœur ; cette version propose les rapports et les graphiques.</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Quoi</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>Format</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Fichier</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>PNG image</source>
+        <translation>Image PNG</translation>
+    </message>
+    <message>
+        <source>SVG vector image</source>
+        <translation>Image vectorielle SVG</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>Exporter vers</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>Fichiers %1 (*.%2)</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::HistogramChart</name>
+    <message>
+        <source>count (log)</source>
+        <translation>effectif (log)</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>effectif</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>poids</translation>
+    </message>
+    <message>
+        <source>outliers (|w − mean| ≥ %1σ)</source>
+        <translation>valeurs aberrantes (|w − moyenne| ≥ %1σ)</translation>
+    </message>
+    <message>
+        <source>quantization grid</source>
+        <translation>grille de quantification</translation>
+    </message>
+    <message>
+        <source>±%1σ</source>
+        <translation>±%1σ</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>valeur</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::JobRunner</name>
+    <message>
+        <source>out of memory</source>
+        <translation>mémoire insuffisante</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>erreur inconnue</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::LayerInspector</name>
+    <message>
+        <source>Bins</source>
+        <translation>Classes</translation>
+    </message>
+    <message>
+        <source>Log count</source>
+        <translation>Effectif log</translation>
+    </message>
+    <message>
+        <source>Select a tensor in the model tree.</source>
+        <translation>Sélectionnez un tenseur dans l’arbre du modèle.</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Chargement de %1…</translation>
+    </message>
+    <message>
+        <source>Load %1</source>
+        <translation>Charger %1</translation>
+    </message>
+    <message>
+        <source>%1-bit grid (tensor range)</source>
+        <translation>grille %1 bits (plage du tenseur)</translation>
+    </message>
+    <message>
+        <source>%1-bit grid of the widest channel</source>
+        <translation>grille %1 bits du canal le plus large</translation>
+    </message>
+    <message>
+        <source>The threshold explorer is not available in this build.</source>
+        <translation>L’explorateur de seuil n’est pas disponible dans cette version.</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ModelDocument</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>Statistics of %1</source>
+        <translation>Statistiques de %1</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ModelQuantSession</name>
+    <message>
+        <source>Compare %1 and %2</source>
+        <translation>Comparer %1 et %2</translation>
+    </message>
+    <message>
+        <source>Quantize with %1</source>
+        <translation>Quantifier avec %1</translation>
+    </message>
+    <message>
+        <source>Quantize the model first.</source>
+        <translation>Quantifiez d’abord le modèle.</translation>
+    </message>
+    <message>
+        <source>This build has no report writer.</source>
+        <translation>Cette version ne sait pas écrire de rapport.</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ModelQuantView</name>
+    <message>
+        <source>Worst layers (highest rel_err)</source>
+        <translation>Pires couches (rel_err le plus élevé)</translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation>Tenseur</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>SQNR dB</source>
+        <translation>SQNR dB</translation>
+    </message>
+    <message>
+        <source>method A</source>
+        <translation>méthode A</translation>
+    </message>
+    <message>
+        <source>method B</source>
+        <translation>méthode B</translation>
+    </message>
+    <message>
+        <source>rel_err %1</source>
+        <translation>rel_err %1</translation>
+    </message>
+    <message>
+        <source>Δ rel_err</source>
+        <translation>Δ rel_err</translation>
+    </message>
+    <message>
+        <source>bpw %1</source>
+        <translation>bpw %1</translation>
+    </message>
+    <message>
+        <source>SQNR %1</source>
+        <translation>SQNR %1</translation>
+    </message>
+    <message>
+        <source>Reconstruction error per quantized tensor (rel_err, log scale)</source>
+        <translation>Erreur de reconstruction par tenseur quantifié (rel_err, échelle log)</translation>
+    </message>
+    <message>
+        <source>Quantize the model (Ctrl+R) or compare two methods (Ctrl+Shift+R).</source>
+        <translation>Quantifiez le modèle (Ctrl+R) ou comparez deux méthodes (Ctrl+Maj+R).</translation>
+    </message>
+    <message>
+        <source>Quantizing…</source>
+        <translation>Quantification…</translation>
+    </message>
+    <message>
+        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2's.</source>
+        <translation>%1 a un rel_err plus faible que %2 sur %3 des %4 tenseurs ; en moyenne son erreur vaut %5 % de celle de %2.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tensor(s) quantized.</source>
+        <translation><numerusform>%n tenseur quantifié.</numerusform><numerusform>%n tenseurs quantifiés.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>Préférences</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>Langue du système</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>Langue</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::QuantControls</name>
+    <message>
+        <source>RTN (min-max)</source>
+        <translation>RTN (min-max)</translation>
+    </message>
+    <message>
+        <source>RTN with MSE clip search</source>
+        <translation>RTN avec recherche d’écrêtage MSE</translation>
+    </message>
+    <message>
+        <source>EasyQuant</source>
+        <translation>EasyQuant</translation>
+    </message>
+    <message>
+        <source>per tensor</source>
+        <translation>par tenseur</translation>
+    </message>
+    <message>
+        <source>per output channel</source>
+        <translation>par canal de sortie</translation>
+    </message>
+    <message>
+        <source>per group</source>
+        <translation>par groupe</translation>
+    </message>
+    <message>
+        <source>Adam (paper)</source>
+        <translation>Adam (article)</translation>
+    </message>
+    <message>
+        <source>exact search</source>
+        <translation>recherche exacte</translation>
+    </message>
+    <message>
+        <source>Select a tensor.</source>
+        <translation>Sélectionnez un tenseur.</translation>
+    </message>
+    <message>
+        <source>Quantization settings</source>
+        <translation>Réglages de quantification</translation>
+    </message>
+    <message>
+        <source>Selected layer at these settings</source>
+        <translation>Couche sélectionnée avec ces réglages</translation>
+    </message>
+    <message>
+        <source> bits</source>
+        <translation> bits</translation>
+    </message>
+    <message>
+        <source> σ</source>
+        <translation> σ</translation>
+    </message>
+    <message>
+        <source>Outlier threshold: |w − mean| ≥ nσ is kept in fp16 (0 keeps none)</source>
+        <translation>Seuil des valeurs aberrantes : |w − moyenne| ≥ nσ est gardé en fp16 (0 n’en garde aucune)</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>Méthode</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>Bits</translation>
+    </message>
+    <message>
+        <source>Granularity</source>
+        <translation>Granularité</translation>
+    </message>
+    <message>
+        <source>Group size</source>
+        <translation>Taille de groupe</translation>
+    </message>
+    <message>
+        <source>Range solver</source>
+        <translation>Solveur de plage</translation>
+    </message>
+    <message>
+        <source>Outliers at</source>
+        <translation>Valeurs aberrantes à</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>Comparer avec</translation>
+    </message>
+    <message>
+        <source>Outliers</source>
+        <translation>Valeurs aberrantes</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>SQNR</source>
+        <translation>SQNR</translation>
+    </message>
+    <message>
+        <source>bpw</source>
+        <translation>bpw</translation>
+    </message>
+    <message>
+        <source>%1 (%2 %)</source>
+        <translation>%1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>exact</translation>
+    </message>
+    <message>
+        <source>RTN on the normal values at %1 bits, outliers beyond %2σ kept in fp16 (range optimisation not included).</source>
+        <translation>RTN sur les valeurs normales à %1 bits, valeurs au-delà de %2σ gardées en fp16 (sans optimisation de la plage).</translation>
+    </message>
+    <message>
+        <source>none: max |normal value|</source>
+        <translation>aucun : max |valeur normale|</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::StatsPanel</name>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>(no tensor selected)</source>
+        <translation>(aucun tenseur sélectionné)</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Forme</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>Output channels</source>
+        <translation>Canaux de sortie</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>Moyenne</translation>
+    </message>
+    <message>
+        <source>Std deviation</source>
+        <translation>Écart type</translation>
+    </message>
+    <message>
+        <source>Minimum</source>
+        <translation>Minimum</translation>
+    </message>
+    <message>
+        <source>Maximum</source>
+        <translation>Maximum</translation>
+    </message>
+    <message>
+        <source>max |w|</source>
+        <translation>max |w|</translation>
+    </message>
+    <message>
+        <source>Non-finite values</source>
+        <translation>Valeurs non finies</translation>
+    </message>
+    <message>
+        <source>max |w| / std</source>
+        <translation>max |w| / écart type</translation>
+    </message>
+    <message>
+        <source>Excess kurtosis</source>
+        <translation>Kurtosis excédentaire</translation>
+    </message>
+    <message>
+        <source>Beyond 3σ</source>
+        <translation>Au-delà de 3σ</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Channels beyond %1σ</source>
+        <translation>Canaux au-delà de %1σ</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::TeachingView</name>
+    <message>
+        <source>EasyQuant range optimisation of channel</source>
+        <translation>Optimisation de plage EasyQuant du canal</translation>
+    </message>
+    <message>
+        <source>Error vs outlier threshold</source>
+        <translation>Erreur selon le seuil des valeurs aberrantes</translation>
+    </message>
+    <message>
+        <source>Error vs bits</source>
+        <translation>Erreur selon le nombre de bits</translation>
+    </message>
+    <message>
+        <source>Range over Adam steps</source>
+        <translation>Plage au fil des pas d’Adam</translation>
+    </message>
+    <message>
+        <source>Loss over Adam steps</source>
+        <translation>Perte au fil des pas d’Adam</translation>
+    </message>
+    <message>
+        <source>rel_err at %1 bits</source>
+        <translation>rel_err à %1 bits</translation>
+    </message>
+    <message>
+        <source>outlier threshold nσ</source>
+        <translation>seuil des valeurs aberrantes nσ</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>current choice</source>
+        <translation>choix actuel</translation>
+    </message>
+    <message>
+        <source>rel_err at %1σ</source>
+        <translation>rel_err à %1σ</translation>
+    </message>
+    <message>
+        <source>bits</source>
+        <translation>bits</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>Calcul…</translation>
+    </message>
+    <message>
+        <source>EasyQuant trace</source>
+        <translation>Trace EasyQuant</translation>
+    </message>
+    <message>
+        <source>Adam: range r</source>
+        <translation>Adam : plage r</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>pas</translation>
+    </message>
+    <message>
+        <source>range r</source>
+        <translation>plage r</translation>
+    </message>
+    <message>
+        <source>exact search optimum</source>
+        <translation>optimum de la recherche exacte</translation>
+    </message>
+    <message>
+        <source>Adam: loss Σ(Q(x) − x)²</source>
+        <translation>Adam : perte Σ(Q(x) − x)²</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>perte</translation>
+    </message>
+    <message>
+        <source>No normal values in this channel.</source>
+        <translation>Aucune valeur normale dans ce canal.</translation>
+    </message>
+    <message>
+        <source>Select a tensor.</source>
+        <translation>Sélectionnez un tenseur.</translation>
+    </message>
+    <message>
+        <source>%1 normal values; Adam (lr %2, %3 steps) ends at r = %4, loss %5; exact search: r = %6, loss %7.</source>
+        <translation>%1 valeurs normales ; Adam (lr %2, %3 pas) finit à r = %4, perte %5 ; recherche exacte : r = %6, perte %7.</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::TensorBrowser</name>
+    <message>
+        <source>Filter tensors by name</source>
+        <translation>Filtrer les tenseurs par nom</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::TensorTreeModel</name>
+    <message>
+        <source>linear</source>
+        <translation>linéaire</translation>
+    </message>
+    <message>
+        <source>conv</source>
+        <translation>convolution</translation>
+    </message>
+    <message>
+        <source>embedding</source>
+        <translation>plongement</translation>
+    </message>
+    <message>
+        <source>norm</source>
+        <translation>normalisation</translation>
+    </message>
+    <message>
+        <source>bias</source>
+        <translation>biais</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>autre</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tensor(s)</source>
+        <translation><numerusform>%n tenseur</numerusform><numerusform>%n tenseurs</numerusform></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Nom</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Forme</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>Type</translation>
+    </message>
+    <message>
+        <source>Params</source>
+        <translation>Paramètres</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rôle</translation>
+    </message>
+    <message>
+        <source>Outliers %</source>
+        <translation>Aberrantes %</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>SQNR dB</source>
+        <translation>SQNR dB</translation>
+    </message>
+    <message>
+        <source>bpw</source>
+        <translation>bpw</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::chart</name>
+    <message>
+        <source>Exported by QuantScope</source>
+        <translation>Exporté par QuantScope</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>impossible d’écrire %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>impossible d’écrire %1 : %2</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,910 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <source>Statistics of %n tensor(s) computed.</source>
+        <translation><numerusform>已计算 %n 个张量的统计信息。</numerusform></translation>
+    </message>
+    <message>
+        <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
+        <translation>打开检查点 (Ctrl+O)、拖放文件到此处，或打开演示模型。</translation>
+    </message>
+    <message>
+        <source>Could not open the file</source>
+        <translation>无法打开文件</translation>
+    </message>
+    <message>
+        <source>%p% — %1 s left</source>
+        <translation>%p% — 剩余 %1 秒</translation>
+    </message>
+    <message>
+        <source>%1: cancelled</source>
+        <translation>%1：已取消</translation>
+    </message>
+    <message>
+        <source>Opening %1</source>
+        <translation>正在打开 %1</translation>
+    </message>
+    <message>
+        <source>Open %1</source>
+        <translation>打开 %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 tensors (%3)</source>
+        <translation>%1：%2 个张量（%3）</translation>
+    </message>
+    <message>
+        <source>Demo model not available</source>
+        <translation>演示模型不可用</translation>
+    </message>
+    <message>
+        <source>This build has no built-in demo model yet. Open a checkpoint with File ▸ Open instead.</source>
+        <translation>此版本尚无内置演示模型。请改用“文件 ▸ 打开”打开检查点。</translation>
+    </message>
+    <message>
+        <source>All checkpoints (%1)</source>
+        <translation>所有检查点 (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Open checkpoint</source>
+        <translation>打开检查点</translation>
+    </message>
+    <message>
+        <source>About QuantScope</source>
+        <translation>关于 QuantScope</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;QuantScope %1&lt;/b&gt;&lt;p&gt;A workbench for post-training quantization: explore weights and outliers, quantize with RTN or EasyQuant, compare and export.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;QuantScope %1&lt;/b&gt;&lt;p&gt;训练后量化工作台：探索权重与离群值，使用 RTN 或 EasyQuant 量化，比较并导出。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Layer</source>
+        <translation>层</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Quantization</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>日志</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近打开(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Model</source>
+        <translation>模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>视图(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Main</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <source>QuantScope</source>
+        <translation>QuantScope</translation>
+    </message>
+    <message>
+        <source>%1: done in %2 s</source>
+        <translation>%1：用时 %2 秒完成</translation>
+    </message>
+    <message>
+        <source>demo model</source>
+        <translation>演示模型</translation>
+    </message>
+    <message>
+        <source>Built-in demo model: %1 tensors</source>
+        <translation>内置演示模型：%1 个张量</translation>
+    </message>
+    <message>
+        <source>Nothing to quantize</source>
+        <translation>没有可量化的内容</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>请先打开检查点或演示模型。</translation>
+    </message>
+    <message>
+        <source>unknown export</source>
+        <translation>未知的导出类型</translation>
+    </message>
+    <message>
+        <source>Export failed</source>
+        <translation>导出失败</translation>
+    </message>
+    <message>
+        <source>Exported %1</source>
+        <translation>已导出 %1</translation>
+    </message>
+    <message>
+        <source>Teaching</source>
+        <translation>教学</translation>
+    </message>
+    <message>
+        <source>LiDAR</source>
+        <translation>激光雷达</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>Post-training quantization workbench</source>
+        <translation>训练后量化工作台</translation>
+    </message>
+    <message>
+        <source>Checkpoint to open</source>
+        <translation>要打开的检查点</translation>
+    </message>
+    <message>
+        <source>Open the built-in demo model</source>
+        <translation>打开内置演示模型</translation>
+    </message>
+    <message>
+        <source>Render the window to FILE (PNG) and exit</source>
+        <translation>将窗口渲染到 FILE (PNG) 后退出</translation>
+    </message>
+    <message>
+        <source>View to show: layer, teaching, model, lidar</source>
+        <translation>要显示的视图：layer、teaching、model、lidar</translation>
+    </message>
+    <message>
+        <source>Tensor to select</source>
+        <translation>要选择的张量</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ActionRegistry</name>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>打开(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint (safetensors, GGUF, PyTorch, ONNX, HDF5, llama2.c)</source>
+        <translation>打开检查点（safetensors、GGUF、PyTorch、ONNX、HDF5、llama2.c）</translation>
+    </message>
+    <message>
+        <source>Open &amp;Demo Model</source>
+        <translation>打开演示模型(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Open the built-in LLaMA-shaped demo model</source>
+        <translation>打开内置的 LLaMA 结构演示模型</translation>
+    </message>
+    <message>
+        <source>&amp;Clear Recent Files</source>
+        <translation>清除最近文件(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Export…</source>
+        <translation>导出(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>Export the quantization report or the charts</source>
+        <translation>导出量化报告或图表</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Quantize Model</source>
+        <translation>量化模型(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>Quantize every selected tensor with the current settings</source>
+        <translation>使用当前设置量化所有选中的张量</translation>
+    </message>
+    <message>
+        <source>Compare &amp;Methods</source>
+        <translation>比较方法(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Quantize with the current method and the comparison method</source>
+        <translation>使用当前方法和对比方法分别量化</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <source>Stop the running job</source>
+        <translation>停止正在运行的任务</translation>
+    </message>
+    <message>
+        <source>&amp;Preferences…</source>
+        <translation>首选项(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Find Tensor</source>
+        <translation>查找张量(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Log</source>
+        <translation>日志(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Quantization Settings</source>
+        <translation>量化设置(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;About QuantScope</source>
+        <translation>关于 QuantScope(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ChannelRangeChart</name>
+    <message>
+        <source>channel min … max</source>
+        <translation>通道最小值 … 最大值</translation>
+    </message>
+    <message>
+        <source>mean ± %1σ</source>
+        <translation>均值 ± %1σ</translation>
+    </message>
+    <message>
+        <source>output channel</source>
+        <translation>输出通道</translation>
+    </message>
+    <message>
+        <source>outlier channels: %1</source>
+        <translation>离群通道：%1</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ExportDialog</name>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Quantization report</source>
+        <translation>量化报告</translation>
+    </message>
+    <message>
+        <source>Per-layer error chart</source>
+        <translation>逐层误差图</translation>
+    </message>
+    <message>
+        <source>Histogram of the selected tensor</source>
+        <translation>所选张量的直方图</translation>
+    </message>
+    <message>
+        <source>Channel ranges of the selected tensor</source>
+        <translation>所选张量的各通道范围</translation>
+    </message>
+    <message>
+        <source>Quantize the model first.</source>
+        <translation>请先量化模型。</translation>
+    </message>
+    <message>
+        <source>Quantized model formats (packed HDF5, dequantized safetensors, GGUF) are written by the export commands of the core; this build offers reports and charts.</source>
+        <translation>量化模型格式（打包 HDF5、反量化 safetensors、GGUF）由核心的导出命令写出；此版本提供报告和图表导出。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>CSV</source>
+        <translation>CSV</translation>
+    </message>
+    <message>
+        <source>PNG image</source>
+        <translation>PNG 图像</translation>
+    </message>
+    <message>
+        <source>SVG vector image</source>
+        <translation>SVG 矢量图</translation>
+    </message>
+    <message>
+        <source>Export to</source>
+        <translation>导出到</translation>
+    </message>
+    <message>
+        <source>%1 files (*.%2)</source>
+        <translation>%1 文件 (*.%2)</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::HistogramChart</name>
+    <message>
+        <source>count (log)</source>
+        <translation>计数（对数）</translation>
+    </message>
+    <message>
+        <source>count</source>
+        <translation>计数</translation>
+    </message>
+    <message>
+        <source>weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>outliers (|w − mean| ≥ %1σ)</source>
+        <translation>离群值（|w − 均值| ≥ %1σ）</translation>
+    </message>
+    <message>
+        <source>quantization grid</source>
+        <translation>量化网格</translation>
+    </message>
+    <message>
+        <source>±%1σ</source>
+        <translation>±%1σ</translation>
+    </message>
+    <message>
+        <source>value</source>
+        <translation>数值</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::JobRunner</name>
+    <message>
+        <source>out of memory</source>
+        <translation>内存不足</translation>
+    </message>
+    <message>
+        <source>unknown error</source>
+        <translation>未知错误</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::LayerInspector</name>
+    <message>
+        <source>Bins</source>
+        <translation>分箱数</translation>
+    </message>
+    <message>
+        <source>Log count</source>
+        <translation>对数计数</translation>
+    </message>
+    <message>
+        <source>Select a tensor in the model tree.</source>
+        <translation>请在模型树中选择一个张量。</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>Load %1</source>
+        <translation>加载 %1</translation>
+    </message>
+    <message>
+        <source>%1-bit grid (tensor range)</source>
+        <translation>%1 位网格（张量范围）</translation>
+    </message>
+    <message>
+        <source>%1-bit grid of the widest channel</source>
+        <translation>最宽通道的 %1 位网格</translation>
+    </message>
+    <message>
+        <source>The threshold explorer is not available in this build.</source>
+        <translation>此版本不提供阈值探索器。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ModelDocument</name>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Statistics of %1</source>
+        <translation>%1 的统计信息</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ModelQuantSession</name>
+    <message>
+        <source>Compare %1 and %2</source>
+        <translation>比较 %1 与 %2</translation>
+    </message>
+    <message>
+        <source>Quantize with %1</source>
+        <translation>使用 %1 量化</translation>
+    </message>
+    <message>
+        <source>Quantize the model first.</source>
+        <translation>请先量化模型。</translation>
+    </message>
+    <message>
+        <source>This build has no report writer.</source>
+        <translation>此版本不支持写出报告。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::ModelQuantView</name>
+    <message>
+        <source>Worst layers (highest rel_err)</source>
+        <translation>最差的层（rel_err 最高）</translation>
+    </message>
+    <message>
+        <source>Tensor</source>
+        <translation>张量</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>SQNR dB</source>
+        <translation>SQNR dB</translation>
+    </message>
+    <message>
+        <source>method A</source>
+        <translation>方法 A</translation>
+    </message>
+    <message>
+        <source>method B</source>
+        <translation>方法 B</translation>
+    </message>
+    <message>
+        <source>rel_err %1</source>
+        <translation>rel_err %1</translation>
+    </message>
+    <message>
+        <source>Δ rel_err</source>
+        <translation>Δ rel_err</translation>
+    </message>
+    <message>
+        <source>bpw %1</source>
+        <translation>bpw %1</translation>
+    </message>
+    <message>
+        <source>SQNR %1</source>
+        <translation>SQNR %1</translation>
+    </message>
+    <message>
+        <source>Reconstruction error per quantized tensor (rel_err, log scale)</source>
+        <translation>各量化张量的重建误差（rel_err，对数刻度）</translation>
+    </message>
+    <message>
+        <source>Quantize the model (Ctrl+R) or compare two methods (Ctrl+Shift+R).</source>
+        <translation>量化模型 (Ctrl+R) 或比较两种方法 (Ctrl+Shift+R)。</translation>
+    </message>
+    <message>
+        <source>Quantizing…</source>
+        <translation>正在量化…</translation>
+    </message>
+    <message>
+        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2's.</source>
+        <translation>%1 在 %4 个张量中的 %3 个上 rel_err 低于 %2；其误差平均为 %2 的 %5 %。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tensor(s) quantized.</source>
+        <translation><numerusform>已量化 %n 个张量。</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::PreferencesDialog</name>
+    <message>
+        <source>Preferences</source>
+        <translation>首选项</translation>
+    </message>
+    <message>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::QuantControls</name>
+    <message>
+        <source>RTN (min-max)</source>
+        <translation>RTN（最小-最大）</translation>
+    </message>
+    <message>
+        <source>RTN with MSE clip search</source>
+        <translation>RTN + MSE 截断搜索</translation>
+    </message>
+    <message>
+        <source>EasyQuant</source>
+        <translation>EasyQuant</translation>
+    </message>
+    <message>
+        <source>per tensor</source>
+        <translation>逐张量</translation>
+    </message>
+    <message>
+        <source>per output channel</source>
+        <translation>逐输出通道</translation>
+    </message>
+    <message>
+        <source>per group</source>
+        <translation>逐组</translation>
+    </message>
+    <message>
+        <source>Adam (paper)</source>
+        <translation>Adam（论文）</translation>
+    </message>
+    <message>
+        <source>exact search</source>
+        <translation>精确搜索</translation>
+    </message>
+    <message>
+        <source>Select a tensor.</source>
+        <translation>请选择一个张量。</translation>
+    </message>
+    <message>
+        <source>Quantization settings</source>
+        <translation>量化设置</translation>
+    </message>
+    <message>
+        <source>Selected layer at these settings</source>
+        <translation>当前设置下的所选层</translation>
+    </message>
+    <message>
+        <source> bits</source>
+        <translation> 位</translation>
+    </message>
+    <message>
+        <source> σ</source>
+        <translation> σ</translation>
+    </message>
+    <message>
+        <source>Outlier threshold: |w − mean| ≥ nσ is kept in fp16 (0 keeps none)</source>
+        <translation>离群阈值：|w − 均值| ≥ nσ 的值以 fp16 保留（0 表示不保留）</translation>
+    </message>
+    <message>
+        <source>Method</source>
+        <translation>方法</translation>
+    </message>
+    <message>
+        <source>Bits</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <source>Granularity</source>
+        <translation>粒度</translation>
+    </message>
+    <message>
+        <source>Group size</source>
+        <translation>组大小</translation>
+    </message>
+    <message>
+        <source>Range solver</source>
+        <translation>范围求解器</translation>
+    </message>
+    <message>
+        <source>Outliers at</source>
+        <translation>离群阈值</translation>
+    </message>
+    <message>
+        <source>Compare with</source>
+        <translation>对比方法</translation>
+    </message>
+    <message>
+        <source>Outliers</source>
+        <translation>离群值</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>SQNR</source>
+        <translation>SQNR</translation>
+    </message>
+    <message>
+        <source>bpw</source>
+        <translation>bpw</translation>
+    </message>
+    <message>
+        <source>%1 (%2 %)</source>
+        <translation>%1（%2 %）</translation>
+    </message>
+    <message>
+        <source>%1 dB</source>
+        <translation>%1 dB</translation>
+    </message>
+    <message>
+        <source>exact</source>
+        <translation>无误差</translation>
+    </message>
+    <message>
+        <source>RTN on the normal values at %1 bits, outliers beyond %2σ kept in fp16 (range optimisation not included).</source>
+        <translation>对正常值做 %1 位 RTN，超过 %2σ 的离群值以 fp16 保留（不含范围优化）。</translation>
+    </message>
+    <message>
+        <source>none: max |normal value|</source>
+        <translation>不优化：最大 |正常值|</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::StatsPanel</name>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>(no tensor selected)</source>
+        <translation>（未选择张量）</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Output channels</source>
+        <translation>输出通道数</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>均值</translation>
+    </message>
+    <message>
+        <source>Std deviation</source>
+        <translation>标准差</translation>
+    </message>
+    <message>
+        <source>Minimum</source>
+        <translation>最小值</translation>
+    </message>
+    <message>
+        <source>Maximum</source>
+        <translation>最大值</translation>
+    </message>
+    <message>
+        <source>max |w|</source>
+        <translation>最大 |w|</translation>
+    </message>
+    <message>
+        <source>Non-finite values</source>
+        <translation>非有限值</translation>
+    </message>
+    <message>
+        <source>max |w| / std</source>
+        <translation>最大 |w| / 标准差</translation>
+    </message>
+    <message>
+        <source>Excess kurtosis</source>
+        <translation>超额峰度</translation>
+    </message>
+    <message>
+        <source>Beyond 3σ</source>
+        <translation>超出 3σ</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Channels beyond %1σ</source>
+        <translation>超出 %1σ 的通道</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::TeachingView</name>
+    <message>
+        <source>EasyQuant range optimisation of channel</source>
+        <translation>EasyQuant 范围优化，通道</translation>
+    </message>
+    <message>
+        <source>Error vs outlier threshold</source>
+        <translation>误差随离群阈值的变化</translation>
+    </message>
+    <message>
+        <source>Error vs bits</source>
+        <translation>误差随位数的变化</translation>
+    </message>
+    <message>
+        <source>Range over Adam steps</source>
+        <translation>Adam 各步的范围</translation>
+    </message>
+    <message>
+        <source>Loss over Adam steps</source>
+        <translation>Adam 各步的损失</translation>
+    </message>
+    <message>
+        <source>rel_err at %1 bits</source>
+        <translation>%1 位时的 rel_err</translation>
+    </message>
+    <message>
+        <source>outlier threshold nσ</source>
+        <translation>离群阈值 nσ</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>current choice</source>
+        <translation>当前选择</translation>
+    </message>
+    <message>
+        <source>rel_err at %1σ</source>
+        <translation>%1σ 时的 rel_err</translation>
+    </message>
+    <message>
+        <source>bits</source>
+        <translation>位数</translation>
+    </message>
+    <message>
+        <source>Computing…</source>
+        <translation>正在计算…</translation>
+    </message>
+    <message>
+        <source>EasyQuant trace</source>
+        <translation>EasyQuant 轨迹</translation>
+    </message>
+    <message>
+        <source>Adam: range r</source>
+        <translation>Adam：范围 r</translation>
+    </message>
+    <message>
+        <source>step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>range r</source>
+        <translation>范围 r</translation>
+    </message>
+    <message>
+        <source>exact search optimum</source>
+        <translation>精确搜索最优值</translation>
+    </message>
+    <message>
+        <source>Adam: loss Σ(Q(x) − x)²</source>
+        <translation>Adam：损失 Σ(Q(x) − x)²</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+    <message>
+        <source>No normal values in this channel.</source>
+        <translation>该通道没有正常值。</translation>
+    </message>
+    <message>
+        <source>Select a tensor.</source>
+        <translation>请选择一个张量。</translation>
+    </message>
+    <message>
+        <source>%1 normal values; Adam (lr %2, %3 steps) ends at r = %4, loss %5; exact search: r = %6, loss %7.</source>
+        <translation>%1 个正常值；Adam（学习率 %2，%3 步）终止于 r = %4，损失 %5；精确搜索：r = %6，损失 %7。</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::TensorBrowser</name>
+    <message>
+        <source>Filter tensors by name</source>
+        <translation>按名称筛选张量</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::TensorTreeModel</name>
+    <message>
+        <source>linear</source>
+        <translation>线性</translation>
+    </message>
+    <message>
+        <source>conv</source>
+        <translation>卷积</translation>
+    </message>
+    <message>
+        <source>embedding</source>
+        <translation>嵌入</translation>
+    </message>
+    <message>
+        <source>norm</source>
+        <translation>归一化</translation>
+    </message>
+    <message>
+        <source>bias</source>
+        <translation>偏置</translation>
+    </message>
+    <message>
+        <source>other</source>
+        <translation>其他</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n tensor(s)</source>
+        <translation><numerusform>%n 个张量</numerusform></translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>形状</translation>
+    </message>
+    <message>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Params</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>Outliers %</source>
+        <translation>离群值 %</translation>
+    </message>
+    <message>
+        <source>rel_err</source>
+        <translation>rel_err</translation>
+    </message>
+    <message>
+        <source>SQNR dB</source>
+        <translation>SQNR dB</translation>
+    </message>
+    <message>
+        <source>bpw</source>
+        <translation>bpw</translation>
+    </message>
+</context>
+<context>
+    <name>qs::gui::chart</name>
+    <message>
+        <source>Exported by QuantScope</source>
+        <translation>由 QuantScope 导出</translation>
+    </message>
+    <message>
+        <source>cannot write %1</source>
+        <translation>无法写入 %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+</TS>

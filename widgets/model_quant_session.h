@@ -1,0 +1,44 @@
+#pragma once
+// Whole-model quantization as the window offers it: one run with the current settings, or two
+// (the comparison method first, the chosen method second) for a side-by-side view. Owns the
+// job, feeds the live view, and keeps the last finished runs for the report export.
+
+#include "model_quant_job.h"
+
+#include <QObject>
+
+#include <memory>
+#include <optional>
+#include <vector>
+
+namespace qs::gui {
+
+class JobRunner;
+class ModelDocument;
+class ModelQuantView;
+
+class ModelQuantSession : public QObject {
+    Q_OBJECT
+public:
+    ModelQuantSession(ModelDocument* document, ModelQuantView* view, QObject* parent = nullptr);
+
+    /// Starts quantizing the open checkpoint; returns false (and does nothing) when none is open.
+    bool start(const QuantSettings& settings, std::optional<QuantMethod> compareWith);
+    JobRunner* runner() const noexcept { return m_runner; }
+    /// The runs of the last job that finished (empty before).
+    const std::vector<ModelQuantRun>& lastRuns() const noexcept { return m_last; }
+    /// Writes the last chosen-method run as a JSON or CSV report (by extension). Returns an
+    /// error text, or an empty string on success.
+    QString writeReport(const QString& path) const;
+
+Q_SIGNALS:
+    void runsFinished();
+
+private:
+    ModelDocument* m_document;
+    ModelQuantView* m_view;
+    JobRunner* m_runner;
+    std::vector<ModelQuantRun> m_last;
+};
+
+}  // namespace qs::gui
