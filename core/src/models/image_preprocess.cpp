@@ -74,17 +74,39 @@ std::vector<float> preprocessImage(const Image& img, const ImagePreprocess& p)
             throw InvalidArgument("preprocessing: mean/std need 1 or `channels` values");
 
     auto planes = toPlanes(img, p.channels);
-    const std::size_t hw = std::size_t(p.width) * std::size_t(p.height);
-    std::vector<float> out;
-    if (img.width == p.width && img.height == p.height) {
-        out = std::move(planes);
-    } else {
-        out.resize(hw * std::size_t(p.channels));
-        const std::size_t shw = std::size_t(img.width) * std::size_t(img.height);
+    int w = img.width, h = img.height;
+    auto resizeTo = [&](int nw, int nh) {
+        if (nw == w && nh == h) return;
+        std::vector<float> out(std::size_t(nw) * std::size_t(nh) * std::size_t(p.channels));
         for (int c = 0; c < p.channels; ++c)
-            resizePlane(planes.data() + std::size_t(c) * shw, img.width, img.height, out.data() + std::size_t(c) * hw,
-                        p.width, p.height, p.resize == ImagePreprocess::Resize::Nearest);
+            resizePlane(planes.data() + std::size_t(c) * std::size_t(w) * std::size_t(h), w, h,
+                        out.data() + std::size_t(c) * std::size_t(nw) * std::size_t(nh), nw, nh,
+                        p.resize == ImagePreprocess::Resize::Nearest);
+        planes = std::move(out);
+        w = nw;
+        h = nh;
+    };
+    if (p.resizeShorter > 0) {
+        if (p.resizeShorter > 8192 || p.resizeShorter < std::min(p.width, p.height))
+            throw InvalidArgument("preprocessing: resize_shorter must be at least the crop size and at most 8192");
+        // torchvision: the shorter side becomes n, the longer one int(n * long / short).
+        const bool wide = w >= h;
+        const auto longer = static_cast<int>(double(p.resizeShorter) * double(wide ? w : h) / double(wide ? h : w));
+        resizeTo(wide ? std::max(longer, p.width) : p.resizeShorter, wide ? p.resizeShorter : std::max(longer, p.height));
+        const int top = static_cast<int>(std::lround((h - p.height) / 2.0));
+        const int left = static_cast<int>(std::lround((w - p.width) / 2.0));
+        std::vector<float> crop(std::size_t(p.width) * std::size_t(p.height) * std::size_t(p.channels));
+        for (int c = 0; c < p.channels; ++c)
+            for (int y = 0; y < p.height; ++y)
+                for (int x = 0; x < p.width; ++x)
+                    crop[(std::size_t(c) * std::size_t(p.height) + std::size_t(y)) * std::size_t(p.width) + std::size_t(x)] =
+                        planes[(std::size_t(c) * std::size_t(h) + std::size_t(top + y)) * std::size_t(w) + std::size_t(left + x)];
+        planes = std::move(crop);
+    } else {
+        resizeTo(p.width, p.height);
     }
+    const std::size_t hw = std::size_t(p.width) * std::size_t(p.height);
+    std::vector<float> out = std::move(planes);
     for (int c = 0; c < p.channels; ++c) {
         const auto pick = [&](const std::vector<float>& v, float dflt) {
             return v.empty() ? dflt : v.size() == 1 ? v[0] : v[std::size_t(c)];

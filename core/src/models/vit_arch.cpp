@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include <fstream>
 #include <sstream>
 
@@ -119,6 +121,9 @@ void parseImage(const json& img, VitArch& a, const std::string& source)
     a.input.std = pickFloats(img, "std", source);
     for (float s : a.input.std)
         if (!(s > 0.0f)) throw FormatError(source, "image.std", 0, "must be positive");
+    a.input.resizeShorter = pickInt(img, "resize_shorter", 0, 0, 8192, source);
+    if (a.input.resizeShorter > 0 && a.input.resizeShorter < std::min(a.input.width, a.input.height))
+        throw FormatError(source, "image.resize_shorter", 0, "must be at least the image size (it is then centre-cropped)");
     a.input.resize = pickEnum(img, "resize", ImagePreprocess::Resize::Bilinear,
                               {{"bilinear", ImagePreprocess::Resize::Bilinear},
                                {"nearest", ImagePreprocess::Resize::Nearest}},

@@ -235,6 +235,17 @@ private Q_SLOTS:
         QCOMPARE(up.size(), std::size_t(4));
         QVERIFY(std::abs(up[0] - 0.0f) < 1e-6f && std::abs(up[1] - 0.25f) < 1e-6f);
         QVERIFY(std::abs(up[2] - 0.75f) < 1e-6f && std::abs(up[3] - 1.0f) < 1e-6f);
+        // Resize the shorter side, then centre-crop (torchvision Resize(n) + CenterCrop).
+        Image wide{4, 2, 1, {0, 10, 20, 30, 40, 50, 60, 70}};
+        p.width = p.height = 2;
+        p.resizeShorter = 2;
+        const auto crop = preprocessImage(wide, p);
+        QCOMPARE(crop, (std::vector<float>{10 / 255.0f, 20 / 255.0f, 50 / 255.0f, 60 / 255.0f}));
+        p.resizeShorter = 4;  // 4x2 -> 8x4, crop the centre 2x2
+        QCOMPARE(preprocessImage(wide, p).size(), std::size_t(4));
+        p.resizeShorter = 1;
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, preprocessImage(wide, p));
+        p.resizeShorter = 0;
         p.std = {0.0f};
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, preprocessImage(ramp, p));
     }

@@ -247,6 +247,13 @@ private Q_SLOTS:
         QCOMPARE(arch.input.mean, std::vector<float>{0.1307f});
         QCOMPARE(arch.input.std, std::vector<float>{0.3081f});
         QCOMPARE(arch.tensors.at("norm1.weight"), arch.tensors.at("norm2.weight"));
+        // The templates for timm and Hugging Face checkpoints parse too.
+        const auto timm = readVitArch(qs::test::sourceDir() / "resources/models/timm_deit_tiny_patch16_224.arch.json");
+        QCOMPARE(timm.input.resizeShorter, 256);
+        QCOMPARE(timm.input.mean.size(), std::size_t(3));
+        const auto hf = readVitArch(qs::test::sourceDir() / "resources/models/hf_vit_base_patch16_224.arch.json");
+        QCOMPARE(hf.layerNormEps, 1e-12);
+        QVERIFY(hf.tensors.count("q.weight") && !hf.tensors.count("qkv.weight"));
     }
 };
 

@@ -62,11 +62,15 @@ struct ImagePreprocess {
     std::vector<float> mean;     ///< per channel, on the [0, 1] scale; empty = 0
     std::vector<float> std;      ///< per channel; empty = 1
     enum class Resize : std::uint8_t { Bilinear, Nearest } resize = Resize::Bilinear;
+    /// > 0: first resize so the shorter side has this length (aspect kept), then crop the
+    /// centre width x height (torchvision Resize(n) + CenterCrop). 0: resize straight to size.
+    int resizeShorter = 0;
 };
 
 /// Converts `img` to the float tensor [channels, height, width]: channel conversion, resize
-/// (bilinear with half-pixel centres, like PIL/torchvision without antialiasing; skipped when
-/// the size already matches), pixel/255, then (x - mean) / std. Throws InvalidArgument.
+/// (bilinear with half-pixel centres, like torchvision on tensors without antialiasing; skipped
+/// when the size already matches), optional centre crop, pixel/255, then (x - mean) / std.
+/// Throws InvalidArgument.
 std::vector<float> preprocessImage(const Image& img, const ImagePreprocess& p);
 
 }  // namespace qs
