@@ -49,20 +49,32 @@ qs::QuantSettings quantSettings(const Options& o, const std::string& method, int
         s.method = *m;
     }
     if (bits) s.bits = bits;
-    if (o.granularity == "tensor") s.granularity = qs::Granularity::PerTensor;
-    else if (o.granularity == "channel") s.granularity = qs::Granularity::PerChannel;
-    else if (o.granularity == "group") s.granularity = qs::Granularity::PerGroup;
-    else throw qs::InvalidArgument("--granularity must be tensor, channel or group");
+    if (o.granularity == "tensor")
+        s.granularity = qs::Granularity::PerTensor;
+    else if (o.granularity == "channel")
+        s.granularity = qs::Granularity::PerChannel;
+    else if (o.granularity == "group")
+        s.granularity = qs::Granularity::PerGroup;
+    else
+        throw qs::InvalidArgument("--granularity must be tensor, channel or group");
     s.groupSize = o.group;
-    if (o.scheme == "asym") s.scheme = qs::Scheme::Asymmetric;
-    else if (o.scheme != "sym") throw qs::InvalidArgument("--scheme must be sym or asym");
-    if (o.intRange == "full") s.intRange = qs::IntRange::Full;
-    else if (o.intRange == "easyquant") s.intRange = qs::IntRange::EasyQuantLiteral;
-    else if (o.intRange != "restricted") throw qs::InvalidArgument("--int-range must be restricted, full or easyquant");
+    if (o.scheme == "asym")
+        s.scheme = qs::Scheme::Asymmetric;
+    else if (o.scheme != "sym")
+        throw qs::InvalidArgument("--scheme must be sym or asym");
+    if (o.intRange == "full")
+        s.intRange = qs::IntRange::Full;
+    else if (o.intRange == "easyquant")
+        s.intRange = qs::IntRange::EasyQuantLiteral;
+    else if (o.intRange != "restricted")
+        throw qs::InvalidArgument("--int-range must be restricted, full or easyquant");
     s.sigma = o.sigma;
-    if (o.solver == "adam") s.solver = qs::RangeSolver::Adam;
-    else if (o.solver == "search") s.solver = qs::RangeSolver::Search;
-    else if (!o.solver.empty()) throw qs::InvalidArgument("--solver must be adam or search");
+    if (o.solver == "adam")
+        s.solver = qs::RangeSolver::Adam;
+    else if (o.solver == "search")
+        s.solver = qs::RangeSolver::Search;
+    else if (!o.solver.empty())
+        throw qs::InvalidArgument("--solver must be adam or search");
     qs::validate(s);
     return s;
 }
@@ -105,7 +117,8 @@ int printPredictions(const qs::VitModel& model, const qs::ImageDataset& data, co
     if (o.json) {
         std::cout << nlohmann::json{{"predictions", pred}}.dump(2) << '\n';
     } else {
-        for (std::size_t i = 0; i < pred.size(); ++i) std::cout << "image " << i << ": class " << pred[i] << '\n';
+        for (std::size_t i = 0; i < pred.size(); ++i)
+            std::cout << "image " << i << ": class " << pred[i] << '\n';
     }
     return 0;
 }
@@ -115,8 +128,10 @@ int runTable(const qs::VitModel& model, const qs::ImageDataset& data, const Opti
     auto base = evalSettings(o);
     base.weightQuant.reset();
     const auto fp = qs::evaluateVit(model, data, base, {});
-    std::vector<std::vector<std::string>> rows = {{"variant", "bits", "granularity", "bpw", "correct", "top-1", "Δ top-1"}};
-    rows.push_back({"FP32", "32", "-", "32", qs::cli::fmtCount(fp.fp->correct) + " / " + qs::cli::fmtCount(fp.fp->total),
+    std::vector<std::vector<std::string>> rows = {
+        {"variant", "bits", "granularity", "bpw", "correct", "top-1", "Δ top-1"}};
+    rows.push_back({"FP32", "32", "-", "32",
+                    qs::cli::fmtCount(fp.fp->correct) + " / " + qs::cli::fmtCount(fp.fp->total),
                     percent(fp.fp->top1()), "-"});
     base.evaluateFp = false;
     for (const auto& m : splitList(o.tableMethods))
@@ -125,10 +140,12 @@ int runTable(const qs::VitModel& model, const qs::ImageDataset& data, const Opti
             s.weightQuant = quantSettings(o, m, std::stoi(b));
             const auto r = qs::evaluateVit(model, data, s, {});
             const double delta = 100.0 * (r.quantized->top1() - fp.fp->top1());
-            rows.push_back({std::string(qs::methodName(s.weightQuant->method)) + (o.actBits ? " + A" + std::to_string(o.actBits) : ""),
-                            b, std::string(qs::granularityName(s.weightQuant->granularity)), fixed(r.bitsPerWeight, 3),
-                            qs::cli::fmtCount(r.quantized->correct) + " / " + qs::cli::fmtCount(r.quantized->total),
-                            percent(r.quantized->top1()), (delta >= 0 ? "+" : "") + fixed(delta, 2)});
+            rows.push_back(
+                {std::string(qs::methodName(s.weightQuant->method)) +
+                     (o.actBits ? " + A" + std::to_string(o.actBits) : ""),
+                 b, std::string(qs::granularityName(s.weightQuant->granularity)), fixed(r.bitsPerWeight, 3),
+                 qs::cli::fmtCount(r.quantized->correct) + " / " + qs::cli::fmtCount(r.quantized->total),
+                 percent(r.quantized->top1()), (delta >= 0 ? "+" : "") + fixed(delta, 2)});
         }
     // Markdown: header, separator, rows.
     for (std::size_t i = 0; i < rows.size(); ++i) {
@@ -170,7 +187,8 @@ int run(const Options& o)
     }
     std::vector<std::vector<std::string>> rows = {{"variant", "bpw", "correct", "top-1"}};
     if (r.fp)
-        rows.push_back({"FP32", "32", qs::cli::fmtCount(r.fp->correct) + " / " + qs::cli::fmtCount(r.fp->total),
+        rows.push_back({"FP32", "32",
+                        qs::cli::fmtCount(r.fp->correct) + " / " + qs::cli::fmtCount(r.fp->total),
                         percent(r.fp->top1())});
     if (r.quantized) {
         std::string name = s.weightQuant ? std::string(qs::methodName(s.weightQuant->method)) + " W" +
@@ -178,9 +196,10 @@ int run(const Options& o)
                                                std::string(qs::granularityName(s.weightQuant->granularity))
                                          : "FP32 weights";
         if (s.actBits) name += " + A" + std::to_string(s.actBits);
-        rows.push_back({name, fixed(r.bitsPerWeight, 3),
-                        qs::cli::fmtCount(r.quantized->correct) + " / " + qs::cli::fmtCount(r.quantized->total),
-                        percent(r.quantized->top1())});
+        rows.push_back(
+            {name, fixed(r.bitsPerWeight, 3),
+             qs::cli::fmtCount(r.quantized->correct) + " / " + qs::cli::fmtCount(r.quantized->total),
+             percent(r.quantized->top1())});
     }
     qs::cli::printTable(std::cout, rows, {1, 2, 3});
     return 0;
@@ -189,12 +208,16 @@ int run(const Options& o)
 qs::cli::Command addEvalVitCommand(CLI::App& parent)
 {
     auto opts = std::make_shared<Options>();
-    auto* c = parent.add_subcommand("eval-vit", "Top-1 accuracy of a vision transformer, FP32 and fake-quantized");
+    auto* c =
+        parent.add_subcommand("eval-vit", "Top-1 accuracy of a vision transformer, FP32 and fake-quantized");
     c->add_option("model", opts->model, "checkpoint (e.g. PyTorch .pth state_dict)")->required();
-    c->add_option("--arch", opts->arch, "architecture description (ARCH.json, see docs/vit-arch.md)")->required();
-    c->add_option("--images", opts->images, "IDX image file (.gz too), PNG/JPEG file, or list file")->required();
+    c->add_option("--arch", opts->arch, "architecture description (ARCH.json, see docs/vit-arch.md)")
+        ->required();
+    c->add_option("--images", opts->images, "IDX image file (.gz too), PNG/JPEG file, or list file")
+        ->required();
     c->add_option("--labels", opts->labels, "IDX label file (not needed for list files)");
-    c->add_option("--method", opts->method, "weight quantization: rtn, rtn-mse, easyquant");
+    c->add_option("--method", opts->method,
+                  "weight quantization: rtn, rtn-mse, easyquant (easyquant when only --bits is given)");
     c->add_option("--bits", opts->bits, "weight bits (2..8)");
     c->add_option("--granularity", opts->granularity, "tensor, channel (default) or group");
     c->add_option("--group", opts->group, "group size for --granularity group");
@@ -204,13 +227,15 @@ qs::cli::Command addEvalVitCommand(CLI::App& parent)
     c->add_option("--solver", opts->solver, "EasyQuant range solver: adam or search");
     c->add_flag("--keep-embed", opts->keepEmbed, "leave the patch-embedding kernel in FP32");
     c->add_flag("--keep-head", opts->keepHead, "leave the classifier in FP32");
-    c->add_option("--act-bits", opts->actBits, "fake-quantize every linear layer's input to k bits (per-tensor min-max)");
+    c->add_option("--act-bits", opts->actBits,
+                  "fake-quantize every linear layer's input to k bits (per-tensor min-max)");
     c->add_option("--calib", opts->calib, "images used to calibrate activation ranges (first N)");
     c->add_option("--limit", opts->limit, "evaluate only the first N images");
     c->add_option("--threads", opts->threads, "worker threads (0 = all cores)");
     c->add_flag("--no-fp", opts->noFp, "skip the FP32 evaluation");
     c->add_flag("--json", opts->json, "machine-readable output");
-    c->add_flag("--table", opts->table, "Markdown table: FP32 and every --table-methods x --table-bits variant");
+    c->add_flag("--table", opts->table,
+                "Markdown table: FP32 and every --table-methods x --table-bits variant");
     c->add_option("--table-methods", opts->tableMethods, "methods for --table (default rtn,easyquant)");
     c->add_option("--table-bits", opts->tableBits, "bits for --table (default 8,4,3)");
     return {c, [opts] { return run(*opts); }};

@@ -21,7 +21,10 @@ Result runCli(const QStringList& args)
     return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
 }
 
-QString path(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
+QString path(const std::filesystem::path& p)
+{
+    return QString::fromStdString(p.string());
+}
 
 }  // namespace
 
@@ -57,8 +60,9 @@ private Q_SLOTS:
         QS_REQUIRE_DATA(images, "vision/t10k-images-idx3-ubyte.gz");
         QS_REQUIRE_DATA(labels, "vision/t10k-labels-idx1-ubyte.gz");
         const auto arch = path(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json");
-        const auto r = runCli({"eval-vit", path(pth), "--arch", arch, "--images", path(images), "--labels",
-                               path(labels), "--limit", "100", "--table", "--table-methods", "rtn", "--table-bits", "8,4"});
+        const auto r =
+            runCli({"eval-vit", path(pth), "--arch", arch, "--images", path(images), "--labels", path(labels),
+                    "--limit", "100", "--table", "--table-methods", "rtn", "--table-bits", "8,4"});
         QVERIFY2(r.code == 0, r.err.constData());
         const auto lines = QString::fromUtf8(r.out).trimmed().split('\n');
         QCOMPARE(lines.size(), 5);  // header, separator, FP32, rtn 8, rtn 4

@@ -9,8 +9,8 @@
 #include <png.h>
 
 // jpeglib.h needs FILE and size_t declared first.
-#include <cstdio>
 #include <jpeglib.h>
+#include <cstdio>
 
 #include <csetjmp>
 #include <cstring>
@@ -26,8 +26,9 @@ void checkSize(const std::string& file, std::uint64_t w, std::uint64_t h, std::u
 {
     if (w == 0 || h == 0) throw FormatError(file, "image size", 0, "width or height is zero");
     if (w > kMaxSide || h > kMaxSide || w * h * c > kMaxImageBytes)
-        throw FormatError(file, "image size", 0,
-                          std::to_string(w) + "x" + std::to_string(h) + " exceeds the limit of 32768 pixels a side");
+        throw FormatError(
+            file, "image size", 0,
+            std::to_string(w) + "x" + std::to_string(h) + " exceeds the limit of 32768 pixels a side");
 }
 
 Image readPng(const std::filesystem::path& path)
@@ -77,7 +78,9 @@ void onJpegError(j_common_ptr cinfo)
     std::longjmp(err->jump, 1);
 }
 
-void onJpegMessage(j_common_ptr, int) {}  // warnings are not printed from core
+void onJpegMessage(j_common_ptr, int)
+{
+}  // warnings are not printed from core
 
 /// Decodes into `img`; returns false with `err.message` set when libjpeg failed.
 bool decodeJpeg(std::FILE* f, Image& img, JpegError& err, std::uint64_t& badW, std::uint64_t& badH)
@@ -107,7 +110,8 @@ bool decodeJpeg(std::FILE* f, Image& img, JpegError& err, std::uint64_t& badW, s
     img.height = static_cast<int>(cinfo.output_height);
     img.channels = channels;
     // The vector was created before setjmp; resizing it does not create new automatic objects.
-    img.pixels.resize(std::size_t(cinfo.output_width) * cinfo.output_height * static_cast<std::size_t>(channels));
+    img.pixels.resize(std::size_t(cinfo.output_width) * cinfo.output_height *
+                      static_cast<std::size_t>(channels));
     const std::size_t stride = std::size_t(cinfo.output_width) * static_cast<std::size_t>(channels);
     while (cinfo.output_scanline < cinfo.output_height) {
         JSAMPROW row = img.pixels.data() + std::size_t(cinfo.output_scanline) * stride;
@@ -170,9 +174,12 @@ Image readImageFile(const std::filesystem::path& path)
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path.string() + ": no such file");
     switch (sniff(path)) {
-    case FileKind::Png: return readPng(path);
-    case FileKind::Jpeg: return readJpeg(path);
-    default: throw UnsupportedError(path.string() + ": not a PNG or JPEG image");
+        case FileKind::Png:
+            return readPng(path);
+        case FileKind::Jpeg:
+            return readJpeg(path);
+        default:
+            throw UnsupportedError(path.string() + ": not a PNG or JPEG image");
     }
 }
 
@@ -208,7 +215,8 @@ ImageDataset readImageList(const std::filesystem::path& path, std::size_t limit)
         }
         const int has = label >= 0 ? 1 : 0;
         if (withLabel >= 0 && has != withLabel)
-            throw FormatError(path.string(), "label", lineStart, "either every line has a label or none does");
+            throw FormatError(path.string(), "label", lineStart,
+                              "either every line has a label or none does");
         withLabel = has;
         std::filesystem::path p(imagePath);
         if (p.is_relative()) p = path.parent_path() / p;
@@ -226,17 +234,24 @@ ImageDataset loadImageDataset(const std::filesystem::path& images, const std::fi
     if (!std::filesystem::is_regular_file(images, ec)) throw IoError(images.string() + ": no such file");
     ImageDataset ds;
     switch (sniff(images)) {
-    case FileKind::Idx: ds = readIdxImages(images, limit); break;
-    case FileKind::Png:
-    case FileKind::Jpeg: ds.images.push_back(readImageFile(images)); break;
-    case FileKind::Other: ds = readImageList(images, limit); break;
+        case FileKind::Idx:
+            ds = readIdxImages(images, limit);
+            break;
+        case FileKind::Png:
+        case FileKind::Jpeg:
+            ds.images.push_back(readImageFile(images));
+            break;
+        case FileKind::Other:
+            ds = readImageList(images, limit);
+            break;
     }
     if (!labels.empty()) {
-        if (ds.labeled()) throw InvalidArgument("the image list already holds labels; leave out the label file");
+        if (ds.labeled())
+            throw InvalidArgument("the image list already holds labels; leave out the label file");
         ds.labels = readIdxLabels(labels, limit);
         if (ds.labels.size() != ds.images.size())
-            throw InvalidArgument(labels.string() + " holds " + std::to_string(ds.labels.size()) + " labels for " +
-                                  std::to_string(ds.images.size()) + " images");
+            throw InvalidArgument(labels.string() + " holds " + std::to_string(ds.labels.size()) +
+                                  " labels for " + std::to_string(ds.images.size()) + " images");
     }
     return ds;
 }

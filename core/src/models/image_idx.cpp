@@ -58,7 +58,8 @@ public:
     {
         const auto at = m_offset;
         if (read(out, n, field) != n)
-            throw FormatError(m_file, field, at, "file ends early (needs " + std::to_string(n) + " bytes here)");
+            throw FormatError(m_file, field, at,
+                              "file ends early (needs " + std::to_string(n) + " bytes here)");
         // gzread reports a truncated gzip member only through gzerror once the data ran out.
         int code = Z_OK;
         gzerror(m_gz.get(), &code);
@@ -115,7 +116,8 @@ std::vector<std::uint32_t> readHeader(IdxStream& s, std::uint32_t expectedMagic,
 std::vector<std::uint8_t> readPayload(IdxStream& s, std::uint64_t total, bool wholeFile)
 {
     if (total > kMaxImageBytes)
-        throw FormatError(s.file(), "dimensions", 4, "data of " + std::to_string(total) + " bytes exceeds the limit");
+        throw FormatError(s.file(), "dimensions", 4,
+                          "data of " + std::to_string(total) + " bytes exceeds the limit");
     std::vector<std::uint8_t> data;
     constexpr std::size_t kChunk = 1u << 22;
     while (data.size() < total) {
@@ -124,8 +126,9 @@ std::vector<std::uint8_t> readPayload(IdxStream& s, std::uint64_t total, bool wh
         data.resize(start + n);
         const auto at = s.offset();
         if (s.read(data.data() + start, n, "data") != n)
-            throw FormatError(s.file(), "data", at,
-                              "file ends early: the header announces " + std::to_string(total) + " data bytes");
+            throw FormatError(
+                s.file(), "data", at,
+                "file ends early: the header announces " + std::to_string(total) + " data bytes");
     }
     if (wholeFile) s.expectEnd();
     return data;

@@ -50,8 +50,11 @@ void resizePlane(const float* src, int sw, int sh, float* dst, int dw, int dh, b
                 const int x0 = std::min(static_cast<int>(fx), sw - 1);
                 const int x1 = std::min(x0 + 1, sw - 1);
                 const float wx = fx - float(x0);
-                auto at = [&](int yy, int xx) { return src[std::size_t(yy) * std::size_t(sw) + std::size_t(xx)]; };
-                v = (1 - wy) * ((1 - wx) * at(y0, x0) + wx * at(y0, x1)) + wy * ((1 - wx) * at(y1, x0) + wx * at(y1, x1));
+                auto at = [&](int yy, int xx) {
+                    return src[std::size_t(yy) * std::size_t(sw) + std::size_t(xx)];
+                };
+                v = (1 - wy) * ((1 - wx) * at(y0, x0) + wx * at(y0, x1)) +
+                    wy * ((1 - wx) * at(y1, x0) + wx * at(y1, x1));
             }
             dst[std::size_t(y) * std::size_t(dw) + std::size_t(x)] = v;
         }
@@ -88,19 +91,24 @@ std::vector<float> preprocessImage(const Image& img, const ImagePreprocess& p)
     };
     if (p.resizeShorter > 0) {
         if (p.resizeShorter > 8192 || p.resizeShorter < std::min(p.width, p.height))
-            throw InvalidArgument("preprocessing: resize_shorter must be at least the crop size and at most 8192");
+            throw InvalidArgument(
+                "preprocessing: resize_shorter must be at least the crop size and at most 8192");
         // torchvision: the shorter side becomes n, the longer one int(n * long / short).
         const bool wide = w >= h;
-        const auto longer = static_cast<int>(double(p.resizeShorter) * double(wide ? w : h) / double(wide ? h : w));
-        resizeTo(wide ? std::max(longer, p.width) : p.resizeShorter, wide ? p.resizeShorter : std::max(longer, p.height));
+        const auto longer =
+            static_cast<int>(double(p.resizeShorter) * double(wide ? w : h) / double(wide ? h : w));
+        resizeTo(wide ? std::max(longer, p.width) : p.resizeShorter,
+                 wide ? p.resizeShorter : std::max(longer, p.height));
         const int top = static_cast<int>(std::lround((h - p.height) / 2.0));
         const int left = static_cast<int>(std::lround((w - p.width) / 2.0));
         std::vector<float> crop(std::size_t(p.width) * std::size_t(p.height) * std::size_t(p.channels));
         for (int c = 0; c < p.channels; ++c)
             for (int y = 0; y < p.height; ++y)
                 for (int x = 0; x < p.width; ++x)
-                    crop[(std::size_t(c) * std::size_t(p.height) + std::size_t(y)) * std::size_t(p.width) + std::size_t(x)] =
-                        planes[(std::size_t(c) * std::size_t(h) + std::size_t(top + y)) * std::size_t(w) + std::size_t(left + x)];
+                    crop[(std::size_t(c) * std::size_t(p.height) + std::size_t(y)) * std::size_t(p.width) +
+                         std::size_t(x)] =
+                        planes[(std::size_t(c) * std::size_t(h) + std::size_t(top + y)) * std::size_t(w) +
+                               std::size_t(left + x)];
         planes = std::move(crop);
     } else {
         resizeTo(p.width, p.height);

@@ -61,8 +61,8 @@ namespace {
 using nlohmann::json;
 
 template <typename Enum>
-Enum pickEnum(const json& j, const char* key, Enum dflt, std::initializer_list<std::pair<const char*, Enum>> names,
-              const std::string& source)
+Enum pickEnum(const json& j, const char* key, Enum dflt,
+              std::initializer_list<std::pair<const char*, Enum>> names, const std::string& source)
 {
     if (!j.contains(key)) return dflt;
     if (!j[key].is_string()) throw FormatError(source, key, 0, "must be a string");
@@ -81,8 +81,9 @@ int pickInt(const json& j, const char* key, int dflt, int lo, int hi, const std:
     if (!j[key].is_number_integer()) throw FormatError(source, key, 0, "must be an integer");
     const auto v = j[key].get<long long>();
     if (v < lo || v > hi)
-        throw FormatError(source, key, 0, std::to_string(v) + " is outside [" + std::to_string(lo) + ", " +
-                                               std::to_string(hi) + "]");
+        throw FormatError(
+            source, key, 0,
+            std::to_string(v) + " is outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
     return static_cast<int>(v);
 }
 
@@ -91,7 +92,8 @@ std::vector<float> pickFloats(const json& j, const char* key, const std::string&
     if (!j.contains(key)) return {};
     const auto& v = j[key];
     if (v.is_number()) return {v.get<float>()};
-    if (!v.is_array() || v.empty()) throw FormatError(source, key, 0, "must be a number or a non-empty array");
+    if (!v.is_array() || v.empty())
+        throw FormatError(source, key, 0, "must be a number or a non-empty array");
     std::vector<float> out;
     for (const auto& x : v) {
         if (!x.is_number()) throw FormatError(source, key, 0, "must hold numbers");
@@ -107,7 +109,8 @@ void parseImage(const json& img, VitArch& a, const std::string& source)
     const auto& size = img["size"];
     if (size.is_number_integer()) {
         a.input.width = a.input.height = pickInt(img, "size", 0, 1, 8192, source);
-    } else if (size.is_array() && size.size() == 2 && size[0].is_number_integer() && size[1].is_number_integer()) {
+    } else if (size.is_array() && size.size() == 2 && size[0].is_number_integer() &&
+               size[1].is_number_integer()) {
         a.input.height = size[0].get<int>();
         a.input.width = size[1].get<int>();
         if (a.input.height < 1 || a.input.width < 1 || a.input.height > 8192 || a.input.width > 8192)
@@ -123,11 +126,12 @@ void parseImage(const json& img, VitArch& a, const std::string& source)
         if (!(s > 0.0f)) throw FormatError(source, "image.std", 0, "must be positive");
     a.input.resizeShorter = pickInt(img, "resize_shorter", 0, 0, 8192, source);
     if (a.input.resizeShorter > 0 && a.input.resizeShorter < std::min(a.input.width, a.input.height))
-        throw FormatError(source, "image.resize_shorter", 0, "must be at least the image size (it is then centre-cropped)");
-    a.input.resize = pickEnum(img, "resize", ImagePreprocess::Resize::Bilinear,
-                              {{"bilinear", ImagePreprocess::Resize::Bilinear},
-                               {"nearest", ImagePreprocess::Resize::Nearest}},
-                              source);
+        throw FormatError(source, "image.resize_shorter", 0,
+                          "must be at least the image size (it is then centre-cropped)");
+    a.input.resize = pickEnum(
+        img, "resize", ImagePreprocess::Resize::Bilinear,
+        {{"bilinear", ImagePreprocess::Resize::Bilinear}, {"nearest", ImagePreprocess::Resize::Nearest}},
+        source);
 }
 
 void parseTensors(const json& t, VitArch& a, const std::string& source)
@@ -135,22 +139,26 @@ void parseTensors(const json& t, VitArch& a, const std::string& source)
     if (!t.is_object()) throw FormatError(source, "tensors", 0, "must be an object of role: tensor name");
     const auto& roles = vitTensorRoles();
     for (const auto& [key, value] : t.items()) {
-        const auto role = std::find_if(roles.begin(), roles.end(), [&](const auto& r) { return r.name == key; });
+        const auto role =
+            std::find_if(roles.begin(), roles.end(), [&](const auto& r) { return r.name == key; });
         const std::string field = "tensors." + key;
         if (role == roles.end()) throw FormatError(source, field, 0, "unknown role (see docs/vit-arch.md)");
         if (!value.is_string() || value.get<std::string>().empty())
             throw FormatError(source, field, 0, "must be a tensor name");
         const auto pattern = value.get<std::string>();
         const bool hasIndex = pattern.find("{i}") != std::string::npos;
-        if (role->perBlock && !hasIndex) throw FormatError(source, field, 0, "a block role needs \"{i}\" in its name");
-        if (!role->perBlock && hasIndex) throw FormatError(source, field, 0, "only block roles may use \"{i}\"");
+        if (role->perBlock && !hasIndex)
+            throw FormatError(source, field, 0, "a block role needs \"{i}\" in its name");
+        if (!role->perBlock && hasIndex)
+            throw FormatError(source, field, 0, "only block roles may use \"{i}\"");
         a.tensors[key] = pattern;
     }
     for (const auto& r : roles)
         if (r.required && !a.tensors.count(std::string(r.name)))
             throw FormatError(source, "tensors." + std::string(r.name), 0, "is required");
     const bool fused = a.tensors.count("qkv.weight") > 0;
-    const int separate = int(a.tensors.count("q.weight") + a.tensors.count("k.weight") + a.tensors.count("v.weight"));
+    const int separate =
+        int(a.tensors.count("q.weight") + a.tensors.count("k.weight") + a.tensors.count("v.weight"));
     if (fused == (separate > 0) || (!fused && separate != 3))
         throw FormatError(source, "tensors.qkv.weight", 0, "give either qkv.weight or all of q/k/v.weight");
     const int pre = int(a.tensors.count("pre_q.weight") + a.tensors.count("pre_k.weight") +
@@ -175,8 +183,10 @@ VitArch parseVitArch(std::string_view text, const std::string& source)
     VitArch a;
     try {
         if (j.contains("version") && j["version"] != 1)
-            throw UnsupportedError(source + ": ARCH.json version " + j["version"].dump() + " (only 1 is supported)");
-        if (j.contains("name")) a.name = j["name"].is_string() ? j["name"].get<std::string>() : j["name"].dump();
+            throw UnsupportedError(source + ": ARCH.json version " + j["version"].dump() +
+                                   " (only 1 is supported)");
+        if (j.contains("name"))
+            a.name = j["name"].is_string() ? j["name"].get<std::string>() : j["name"].dump();
         if (!j.contains("image")) throw FormatError(source, "image", 0, "is required");
         parseImage(j["image"], a, source);
         if (!j.contains("patch_size")) throw FormatError(source, "patch_size", 0, "is required");
@@ -184,8 +194,8 @@ VitArch parseVitArch(std::string_view text, const std::string& source)
         if (!j.contains("heads")) throw FormatError(source, "heads", 0, "is required");
         a.heads = pickInt(j, "heads", 1, 1, 4096, source);
         a.layers = pickInt(j, "layers", 0, 0, 4096, source);
-        a.norm = pickEnum(j, "norm", NormPlacement::Pre, {{"pre", NormPlacement::Pre}, {"post", NormPlacement::Post}},
-                          source);
+        a.norm = pickEnum(j, "norm", NormPlacement::Pre,
+                          {{"pre", NormPlacement::Pre}, {"post", NormPlacement::Post}}, source);
         if (j.contains("layer_norm_eps")) {
             if (!j["layer_norm_eps"].is_number() || !(j["layer_norm_eps"].get<double>() > 0.0))
                 throw FormatError(source, "layer_norm_eps", 0, "must be a positive number");
@@ -196,8 +206,8 @@ VitArch parseVitArch(std::string_view text, const std::string& source)
                                  {"gelu_tanh", VitActivation::GeluTanh},
                                  {"relu", VitActivation::Relu}},
                                 source);
-        a.pooling = pickEnum(j, "pooling", VitPooling::Cls, {{"cls", VitPooling::Cls}, {"mean", VitPooling::Mean}},
-                             source);
+        a.pooling = pickEnum(j, "pooling", VitPooling::Cls,
+                             {{"cls", VitPooling::Cls}, {"mean", VitPooling::Mean}}, source);
         if (!j.contains("tensors")) throw FormatError(source, "tensors", 0, "is required");
         parseTensors(j["tensors"], a, source);
     } catch (const json::exception& e) {

@@ -60,10 +60,12 @@ std::vector<ActivationRange> calibrateActivations(const VitModel& model, const I
                                                   std::size_t images, int threads)
 {
     const auto slots = model.weightSlots().size();
-    const ActivationRange empty{std::numeric_limits<float>::infinity(), -std::numeric_limits<float>::infinity()};
+    const ActivationRange empty{std::numeric_limits<float>::infinity(),
+                                -std::numeric_limits<float>::infinity()};
     // min and max are exact and order-independent, so combining per-thread ranges is
     // deterministic whatever the schedule.
-    tbb::combinable<std::vector<ActivationRange>> local([&] { return std::vector<ActivationRange>(slots, empty); });
+    tbb::combinable<std::vector<ActivationRange>> local(
+        [&] { return std::vector<ActivationRange>(slots, empty); });
     const auto n = std::min(images, data.size());
     forEachImage(n, threads, {}, "calibrating activations", [&](std::size_t i) {
         const auto input = preprocessImage(data.images[i], model.preprocess());

@@ -67,8 +67,8 @@ struct VitModel::Impl {
         const auto name = expand(pattern, layer);
         const auto idx = ckpt->find(name);
         if (!idx)
-            throw InvalidArgument("ARCH role \"" + role + "\" (pattern \"" + pattern + "\"): tensor \"" + name +
-                                  "\" is not in " + ckpt->path().string());
+            throw InvalidArgument("ARCH role \"" + role + "\" (pattern \"" + pattern + "\"): tensor \"" +
+                                  name + "\" is not in " + ckpt->path().string());
         return *idx;
     }
 
@@ -111,7 +111,8 @@ struct VitModel::Impl {
         const auto& info = ckpt->tensors()[idx];
         if (info.shape.size() < 2 || (rows > 0 && info.rows() != rows) || info.cols() != cols)
             badShape(role + ".weight", layer,
-                     "[" + (rows > 0 ? std::to_string(rows) : std::string("any")) + ", " + std::to_string(cols) + "]");
+                     "[" + (rows > 0 ? std::to_string(rows) : std::string("any")) + ", " +
+                         std::to_string(cols) + "]");
         Matrix w = ckpt->readMatrix(idx);
         biases.push_back(readVector(role + ".bias", layer, w.rows));
         weights.push_back(std::move(w));
@@ -125,8 +126,9 @@ struct VitModel::Impl {
         const auto& info = ckpt->tensors()[idx];
         const auto& s = info.shape;
         if (s.size() != 4 || s[2] != arch.patchSize || s[3] != arch.patchSize)
-            badShape("patch_embed.weight", -1, "[D, C, " + std::to_string(arch.patchSize) + ", " +
-                                                   std::to_string(arch.patchSize) + "] (patch_size)");
+            badShape("patch_embed.weight", -1,
+                     "[D, C, " + std::to_string(arch.patchSize) + ", " + std::to_string(arch.patchSize) +
+                         "] (patch_size)");
         dim = static_cast<int>(s[0]);
         channels = static_cast<int>(s[1]);
         patch = arch.patchSize;
@@ -135,8 +137,8 @@ struct VitModel::Impl {
             throw InvalidArgument("ARCH image.channels is " + std::to_string(arch.input.channels) +
                                   " but the patch kernel takes " + std::to_string(channels));
         if (dim % arch.heads != 0)
-            throw InvalidArgument("ARCH heads = " + std::to_string(arch.heads) + " does not divide the width " +
-                                  std::to_string(dim));
+            throw InvalidArgument("ARCH heads = " + std::to_string(arch.heads) +
+                                  " does not divide the width " + std::to_string(dim));
         patchSlot = addLinear("patch_embed", -1, dim, std::int64_t(channels) * patch * patch);
         gridH = arch.input.height / patch;
         gridW = arch.input.width / patch;
@@ -147,8 +149,9 @@ struct VitModel::Impl {
         const auto posIdx = locate("pos_embed", -1);
         if (ckpt->tensors()[posIdx].numel() != std::int64_t(tokens) * dim)
             badShape("pos_embed", -1,
-                     "[1, " + std::to_string(tokens) + ", " + std::to_string(dim) + "] (" + std::to_string(gridH) +
-                         "x" + std::to_string(gridW) + " patches" + (hasCls ? " + class token)" : ")"));
+                     "[1, " + std::to_string(tokens) + ", " + std::to_string(dim) + "] (" +
+                         std::to_string(gridH) + "x" + std::to_string(gridW) + " patches" +
+                         (hasCls ? " + class token)" : ")"));
         pos = std::move(ckpt->readMatrix(posIdx).values);
     }
 
@@ -235,8 +238,7 @@ struct VitModel::Impl {
         ConstMap wm(w.values.data(), w.rows, w.cols);
         RowMat y = x * wm.middleRows(rowBegin, rowCount).transpose();
         const auto& b = biases[std::size_t(slot)];
-        if (!b.empty())
-            y.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(b.data() + rowBegin, rowCount);
+        if (!b.empty()) y.rowwise() += Eigen::Map<const Eigen::RowVectorXf>(b.data() + rowBegin, rowCount);
         return y;
     }
 
@@ -265,16 +267,18 @@ struct VitModel::Impl {
     void activate(RowMat& x) const
     {
         switch (arch.activation) {
-        case VitActivation::Gelu:
-            x = x.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::erf(v * float(M_SQRT1_2))); });
-            break;
-        case VitActivation::GeluTanh:
-            x = x.unaryExpr([](float v) {
-                const float k = std::sqrt(2.0f / float(M_PI));
-                return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
-            });
-            break;
-        case VitActivation::Relu: x = x.cwiseMax(0.0f); break;
+            case VitActivation::Gelu:
+                x = x.unaryExpr([](float v) { return 0.5f * v * (1.0f + std::erf(v * float(M_SQRT1_2))); });
+                break;
+            case VitActivation::GeluTanh:
+                x = x.unaryExpr([](float v) {
+                    const float k = std::sqrt(2.0f / float(M_PI));
+                    return 0.5f * v * (1.0f + std::tanh(k * (v + 0.044715f * v * v * v)));
+                });
+                break;
+            case VitActivation::Relu:
+                x = x.cwiseMax(0.0f);
+                break;
         }
     }
 
@@ -328,7 +332,8 @@ struct VitModel::Impl {
         if (ls.empty()) {
             x += branch;
         } else {
-            x += (branch.array().rowwise() * Eigen::Map<const Eigen::RowVectorXf>(ls.data(), Eigen::Index(ls.size())).array())
+            x += (branch.array().rowwise() *
+                  Eigen::Map<const Eigen::RowVectorXf>(ls.data(), Eigen::Index(ls.size())).array())
                      .matrix();
         }
     }
@@ -361,7 +366,8 @@ struct VitModel::Impl {
                     for (int ky = 0; ky < patch; ++ky)
                         for (int kx = 0; kx < patch; ++kx)
                             p(gy * gridW + gx, (c * patch + ky) * patch + kx) =
-                                image[(std::size_t(c) * std::size_t(h) + std::size_t(gy * patch + ky)) * std::size_t(w) +
+                                image[(std::size_t(c) * std::size_t(h) + std::size_t(gy * patch + ky)) *
+                                          std::size_t(w) +
                                       std::size_t(gx * patch + kx)];
         return p;
     }
@@ -380,8 +386,9 @@ struct VitModel::Impl {
         x += ConstMap(pos.data(), tokens, dim);
         for (const auto& b : blocks) block(run, b, x);
         if (finalNorm.present()) layerNorm(finalNorm, x);
-        RowMat pooled = arch.pooling == VitPooling::Cls ? RowMat(x.row(0))
-                                                         : RowMat(x.bottomRows(tokens - first).colwise().mean());
+        RowMat pooled = arch.pooling == VitPooling::Cls
+                            ? RowMat(x.row(0))
+                            : RowMat(x.bottomRows(tokens - first).colwise().mean());
         if (poolNorm.present()) layerNorm(poolNorm, pooled);
         const RowMat logits = linear(run, headSlot, std::move(pooled));
         return {logits.data(), logits.data() + logits.size()};
@@ -395,7 +402,9 @@ VitModel::VitModel(const Checkpoint& checkpoint, const VitArch& arch) : m_impl(s
     m_impl->build(checkpoint);
 }
 
-VitModel::VitModel(const VitModel& other) : m_impl(std::make_unique<Impl>(*other.m_impl)) {}
+VitModel::VitModel(const VitModel& other) : m_impl(std::make_unique<Impl>(*other.m_impl))
+{
+}
 VitModel& VitModel::operator=(const VitModel& other)
 {
     if (this != &other) m_impl = std::make_unique<Impl>(*other.m_impl);
@@ -405,14 +414,38 @@ VitModel::VitModel(VitModel&&) noexcept = default;
 VitModel& VitModel::operator=(VitModel&&) noexcept = default;
 VitModel::~VitModel() = default;
 
-const VitArch& VitModel::arch() const noexcept { return m_impl->arch; }
-int VitModel::embedDim() const noexcept { return m_impl->dim; }
-int VitModel::mlpDim() const noexcept { return m_impl->mlp; }
-int VitModel::layers() const noexcept { return static_cast<int>(m_impl->blocks.size()); }
-int VitModel::numClasses() const noexcept { return m_impl->classes; }
-int VitModel::tokens() const noexcept { return m_impl->tokens; }
-const ImagePreprocess& VitModel::preprocess() const noexcept { return m_impl->prep; }
-const std::vector<VitModel::WeightSlot>& VitModel::weightSlots() const noexcept { return m_impl->slots; }
+const VitArch& VitModel::arch() const noexcept
+{
+    return m_impl->arch;
+}
+int VitModel::embedDim() const noexcept
+{
+    return m_impl->dim;
+}
+int VitModel::mlpDim() const noexcept
+{
+    return m_impl->mlp;
+}
+int VitModel::layers() const noexcept
+{
+    return static_cast<int>(m_impl->blocks.size());
+}
+int VitModel::numClasses() const noexcept
+{
+    return m_impl->classes;
+}
+int VitModel::tokens() const noexcept
+{
+    return m_impl->tokens;
+}
+const ImagePreprocess& VitModel::preprocess() const noexcept
+{
+    return m_impl->prep;
+}
+const std::vector<VitModel::WeightSlot>& VitModel::weightSlots() const noexcept
+{
+    return m_impl->slots;
+}
 
 const Matrix& VitModel::weight(std::size_t slot) const
 {

@@ -59,7 +59,8 @@ VitEvalResult evaluateVit(const VitModel& model, const ImageDataset& data, const
 {
     if (!data.labeled()) throw InvalidArgument("accuracy needs labelled images");
     if (data.labels.size() != data.size()) throw InvalidArgument("image and label counts differ");
-    if (s.actBits != 0 && (s.actBits < 2 || s.actBits > 16)) throw InvalidArgument("act-bits must be 2..16 (or 0)");
+    if (s.actBits != 0 && (s.actBits < 2 || s.actBits > 16))
+        throw InvalidArgument("act-bits must be 2..16 (or 0)");
     // Progress: fp pass, then quantization, then the quantized pass, as fractions of one bar.
     const bool quantized = s.weightQuant.has_value() || s.actBits > 0;
     const int stages = (s.evaluateFp ? 1 : 0) + (quantized ? 2 : 0);

@@ -40,7 +40,8 @@ class TestVitMnist : public QObject {
         const auto labels = qs::test::dataFile("vision/t10k-labels-idx1-ubyte.gz");
         if (pth.empty() || images.empty() || labels.empty()) return f;
         f.ckpt = openCheckpoint(pth);
-        f.model = std::make_unique<VitModel>(*f.ckpt, readVitArch(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json"));
+        f.model = std::make_unique<VitModel>(
+            *f.ckpt, readVitArch(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json"));
         f.data = loadImageDataset(images, labels, limit);
         return f;
     }
@@ -100,7 +101,8 @@ private Q_SLOTS:
         const auto r8 = evaluateVit(*f.model, f.data, s);
         QCOMPARE(r8.fp->correct, std::int64_t(492));
         // 8-bit per-channel RTN is nearly lossless on this model.
-        QVERIFY2(std::abs(r8.quantized->correct - r8.fp->correct) <= 3, qPrintable(QString::number(r8.quantized->correct)));
+        QVERIFY2(std::abs(r8.quantized->correct - r8.fp->correct) <= 3,
+                 qPrintable(QString::number(r8.quantized->correct)));
         // bpw: 8 code bits + one fp16 scale per output channel, weighted by matrix size.
         QVERIFY(r8.bitsPerWeight > 8.0 && r8.bitsPerWeight < 8.5);
         std::int64_t weights = 0;
@@ -113,7 +115,8 @@ private Q_SLOTS:
         s.evaluateFp = false;
         const auto r2 = evaluateVit(*f.model, f.data, s);
         QVERIFY(!r2.fp.has_value());
-        QVERIFY2(r2.quantized->correct < r8.quantized->correct - 5, qPrintable(QString::number(r2.quantized->correct)));
+        QVERIFY2(r2.quantized->correct < r8.quantized->correct - 5,
+                 qPrintable(QString::number(r2.quantized->correct)));
 
         // Keeping first and last layer in FP32 quantizes fewer weights.
         s.quantizePatchEmbed = false;
@@ -128,7 +131,8 @@ private Q_SLOTS:
         s.actBits = 8;
         s.actCalibImages = 64;
         const auto a8 = evaluateVit(*f.model, f.data, s);
-        QVERIFY2(a8.quantized->correct >= r8.fp->correct - 5, qPrintable(QString::number(a8.quantized->correct)));
+        QVERIFY2(a8.quantized->correct >= r8.fp->correct - 5,
+                 qPrintable(QString::number(a8.quantized->correct)));
         s.threads = 1;
         QCOMPARE(evaluateVit(*f.model, f.data, s).quantPredictions, a8.quantPredictions);
     }

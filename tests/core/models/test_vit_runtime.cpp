@@ -193,9 +193,9 @@ private Q_SLOTS:
             QCOMPARE(r1[i].hi, r4[i].hi);
         }
         int calls = 0;
-        QVERIFY_THROWS_EXCEPTION(Cancelled, predictAll(model, data, nullptr, 2, [&](double, std::string_view) {
-                                     return ++calls < 3;
-                                 }));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled,
+            predictAll(model, data, nullptr, 2, [&](double, std::string_view) { return ++calls < 3; }));
     }
 
     void archValidation()
@@ -207,9 +207,11 @@ private Q_SLOTS:
         expectArchError(replaceOnce(good, "\"heads\": 3", "\"heads\": 0"), "heads");
         expectArchError(replaceOnce(good, "\"fc1.weight\"", "\"fc9.weight\""), "tensors.fc9.weight");
         expectArchError(replaceOnce(good, "\"b{i}.fc2.weight\"", "\"b0.fc2.weight\""), "needs \"{i}\"");
-        expectArchError(replaceOnce(good, "\"activation\": \"gelu\"", "\"activation\": \"swish\""), "activation");
+        expectArchError(replaceOnce(good, "\"activation\": \"gelu\"", "\"activation\": \"swish\""),
+                        "activation");
         expectArchError(replaceOnce(good, "\"norm\": \"pre\"", "\"norm\": \"sandwich\""), "norm");
-        expectArchError(replaceOnce(good, "    \"head.weight\": \"head.weight\",\n", ""), "tensors.head.weight");
+        expectArchError(replaceOnce(good, "    \"head.weight\": \"head.weight\",\n", ""),
+                        "tensors.head.weight");
         expectArchError(replaceOnce(good, "\"qkv.weight\"", "\"q.weight\""), "qkv.weight");
         expectArchError(replaceOnce(good, "\"std\": [", "\"std\": [-"), "image.std");
         expectArchError(replaceOnce(good, "\"patch_size\": 4", "\"patch_size\": \"4\""), "patch_size");
@@ -248,10 +250,12 @@ private Q_SLOTS:
         QCOMPARE(arch.input.std, std::vector<float>{0.3081f});
         QCOMPARE(arch.tensors.at("norm1.weight"), arch.tensors.at("norm2.weight"));
         // The templates for timm and Hugging Face checkpoints parse too.
-        const auto timm = readVitArch(qs::test::sourceDir() / "resources/models/timm_deit_tiny_patch16_224.arch.json");
+        const auto timm =
+            readVitArch(qs::test::sourceDir() / "resources/models/timm_deit_tiny_patch16_224.arch.json");
         QCOMPARE(timm.input.resizeShorter, 256);
         QCOMPARE(timm.input.mean.size(), std::size_t(3));
-        const auto hf = readVitArch(qs::test::sourceDir() / "resources/models/hf_vit_base_patch16_224.arch.json");
+        const auto hf =
+            readVitArch(qs::test::sourceDir() / "resources/models/hf_vit_base_patch16_224.arch.json");
         QCOMPARE(hf.layerNormEps, 1e-12);
         QVERIFY(hf.tensors.count("q.weight") && !hf.tensors.count("qkv.weight"));
     }

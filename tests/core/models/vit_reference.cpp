@@ -6,7 +6,8 @@
 
 namespace qs::test {
 
-void MemoryCheckpoint::add(const std::string& name, std::vector<std::int64_t> shape, std::vector<float> values)
+void MemoryCheckpoint::add(const std::string& name, std::vector<std::int64_t> shape,
+                           std::vector<float> values)
 {
     TensorInfo t;
     t.name = name;
@@ -36,7 +37,10 @@ std::vector<std::byte> MemoryCheckpoint::readRaw(std::size_t index) const
 
 namespace {
 
-std::string blk(int i, const std::string& role) { return "b" + std::to_string(i) + "." + role; }
+std::string blk(int i, const std::string& role)
+{
+    return "b" + std::to_string(i) + "." + role;
+}
 
 using Tokens = std::vector<std::vector<double>>;
 
@@ -47,7 +51,8 @@ Tokens linear(const Tokens& x, const std::vector<float>& w, const std::vector<fl
     for (std::size_t t = 0; t < x.size(); ++t)
         for (int o = 0; o < out; ++o) {
             double acc = b ? (*b)[std::size_t(rowOffset + o)] : 0.0;
-            for (int i = 0; i < in; ++i) acc += double(w[std::size_t((rowOffset + o) * in + i)]) * x[t][std::size_t(i)];
+            for (int i = 0; i < in; ++i)
+                acc += double(w[std::size_t((rowOffset + o) * in + i)]) * x[t][std::size_t(i)];
             y[t][std::size_t(o)] = acc;
         }
     return y;
@@ -94,7 +99,8 @@ std::unique_ptr<MemoryCheckpoint> makeSynthCheckpoint(const SynthVit& s, std::ui
         c->add(name + ".weight", {out, in}, rand({out, in}, 1.0f / std::sqrt(float(in))));
         c->add(name + ".bias", {out}, rand({out}, 0.1f));
     };
-    c->add("embed.conv.weight", {d, s.channels, s.patch, s.patch}, rand({d, pp}, 1.0f / std::sqrt(float(pp))));
+    c->add("embed.conv.weight", {d, s.channels, s.patch, s.patch},
+           rand({d, pp}, 1.0f / std::sqrt(float(pp))));
     c->add("embed.conv.bias", {d}, rand({d}, 0.1f));
     if (s.cls) c->add("embed.cls", {1, 1, d}, rand({d}, 1.0f));
     c->add("embed.pos", {1, tokens, d}, rand({tokens, d}, 0.5f));
@@ -151,7 +157,8 @@ std::string synthArchJson(const SynthVit& s)
             role(std::string(r) + ".weight", std::string("b{i}.") + n + ".weight");
             role(std::string(r) + ".bias", std::string("b{i}.") + n + ".bias");
         }
-    for (const char* r : s.fused ? std::vector<const char*>{"qkv"} : std::vector<const char*>{"q", "k", "v"}) {
+    for (const char* r :
+         s.fused ? std::vector<const char*>{"qkv"} : std::vector<const char*>{"q", "k", "v"}) {
         role(std::string(r) + ".weight", std::string("b{i}.") + r + ".weight");
         role(std::string(r) + ".bias", std::string("b{i}.") + r + ".bias");
     }
@@ -176,15 +183,18 @@ std::string synthArchJson(const SynthVit& s)
     role("head.weight", "head.weight");
     role("head.bias", "head.bias");
     return "{\n  \"format\": \"quantscope-vit-arch\", \"version\": 1, \"name\": \"synthetic\",\n"
-           "  \"image\": {\"size\": [" + std::to_string(s.height) + ", " + std::to_string(s.width) +
+           "  \"image\": {\"size\": [" +
+           std::to_string(s.height) + ", " + std::to_string(s.width) +
            "], \"channels\": " + std::to_string(s.channels) + ", \"mean\": [" + std::to_string(s.mean) +
            "], \"std\": [" + std::to_string(s.std) + "]},\n  \"patch_size\": " + std::to_string(s.patch) +
            ", \"heads\": " + std::to_string(s.heads) + ", \"norm\": \"" + (s.postNorm ? "post" : "pre") +
            "\", \"layer_norm_eps\": " + std::to_string(s.eps) + ", \"activation\": \"" + s.activation +
-           "\", \"pooling\": \"" + (s.meanPool ? "mean" : "cls") + "\",\n  \"tensors\": {\n" + t + "\n  }\n}\n";
+           "\", \"pooling\": \"" + (s.meanPool ? "mean" : "cls") + "\",\n  \"tensors\": {\n" + t +
+           "\n  }\n}\n";
 }
 
-std::vector<double> referenceForward(const SynthVit& s, const MemoryCheckpoint& c, const std::vector<float>& image)
+std::vector<double> referenceForward(const SynthVit& s, const MemoryCheckpoint& c,
+                                     const std::vector<float>& image)
 {
     const int d = s.dim, gh = s.height / s.patch, gw = s.width / s.patch, p = s.patch;
     const auto& cw = c.values("embed.conv.weight");
@@ -254,7 +264,8 @@ std::vector<double> referenceForward(const SynthVit& s, const MemoryCheckpoint& 
                     for (auto& e : sc) sum += (e = std::exp(e - mx));
                     for (int j = 0; j < hd; ++j) {
                         double acc = 0;
-                        for (std::size_t b = 0; b < h.size(); ++b) acc += sc[b] / sum * v[b][std::size_t(head * hd + j)];
+                        for (std::size_t b = 0; b < h.size(); ++b)
+                            acc += sc[b] / sum * v[b][std::size_t(head * hd + j)];
                         o[a][std::size_t(head * hd + j)] = acc;
                     }
                 }
@@ -269,7 +280,8 @@ std::vector<double> referenceForward(const SynthVit& s, const MemoryCheckpoint& 
         auto addBranch = [&](Tokens& xx, const Tokens& br, const char* ls) {
             for (std::size_t t = 0; t < xx.size(); ++t)
                 for (int j = 0; j < d; ++j)
-                    xx[t][std::size_t(j)] += br[t][std::size_t(j)] * (s.layerScale ? c.values(blk(i, ls))[std::size_t(j)] : 1.0f);
+                    xx[t][std::size_t(j)] +=
+                        br[t][std::size_t(j)] * (s.layerScale ? c.values(blk(i, ls))[std::size_t(j)] : 1.0f);
         };
         if (!s.postNorm) {
             Tokens h = x;
@@ -292,7 +304,8 @@ std::vector<double> referenceForward(const SynthVit& s, const MemoryCheckpoint& 
     } else {
         const std::size_t first = s.cls ? 1 : 0;
         for (std::size_t t = first; t < x.size(); ++t)
-            for (int j = 0; j < d; ++j) pooled[0][std::size_t(j)] += x[t][std::size_t(j)] / double(x.size() - first);
+            for (int j = 0; j < d; ++j)
+                pooled[0][std::size_t(j)] += x[t][std::size_t(j)] / double(x.size() - first);
     }
     if (s.poolNorm) layerNorm(pooled, c.values("fc_norm.weight"), &c.values("fc_norm.bias"), s.eps);
     return lin(pooled, "head", s.classes, d)[0];

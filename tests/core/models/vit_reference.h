@@ -16,8 +16,8 @@ struct SynthVit {
     int dim = 12, heads = 3, layers = 2, mlp = 20, classes = 5;
     int channels = 1, height = 8, width = 8, patch = 4;
     bool cls = true;
-    bool fused = true;      ///< qkv fused, else separate q/k/v
-    bool preProj = false;   ///< extra q/k/v projections before the attention's own
+    bool fused = true;     ///< qkv fused, else separate q/k/v
+    bool preProj = false;  ///< extra q/k/v projections before the attention's own
     bool postNorm = false;
     bool sharedNorm = false;  ///< norm2 names the same tensor as norm1
     bool layerScale = false;
@@ -49,6 +49,7 @@ std::unique_ptr<MemoryCheckpoint> makeSynthCheckpoint(const SynthVit& s, std::ui
 /// The ARCH.json describing it.
 std::string synthArchJson(const SynthVit& s);
 /// Logits by plain loops; `image` is [channels, height, width], already normalised.
-std::vector<double> referenceForward(const SynthVit& s, const MemoryCheckpoint& c, const std::vector<float>& image);
+std::vector<double> referenceForward(const SynthVit& s, const MemoryCheckpoint& c,
+                                     const std::vector<float>& image);
 
 }  // namespace qs::test

@@ -58,9 +58,9 @@ ImageDataset loadImageDataset(const std::filesystem::path& images, const std::fi
 struct ImagePreprocess {
     int width = 224;
     int height = 224;
-    int channels = 3;            ///< 1: gray (RGB input averaged with BT.601 weights); 3: RGB
-    std::vector<float> mean;     ///< per channel, on the [0, 1] scale; empty = 0
-    std::vector<float> std;      ///< per channel; empty = 1
+    int channels = 3;         ///< 1: gray (RGB input averaged with BT.601 weights); 3: RGB
+    std::vector<float> mean;  ///< per channel, on the [0, 1] scale; empty = 0
+    std::vector<float> std;   ///< per channel; empty = 1
     enum class Resize : std::uint8_t { Bilinear, Nearest } resize = Resize::Bilinear;
     /// > 0: first resize so the shorter side has this length (aspect kept), then crop the
     /// centre width x height (torchvision Resize(n) + CenterCrop). 0: resize straight to size.
