@@ -138,7 +138,9 @@ void parseTensors(const json& t, VitArch& a, const std::string& source)
 {
     if (!t.is_object()) throw FormatError(source, "tensors", 0, "must be an object of role: tensor name");
     const auto& roles = vitTensorRoles();
-    for (const auto& [key, value] : t.items()) {
+    for (const auto& item : t.items()) {
+        const std::string& key = item.key();
+        const auto& value = item.value();
         const auto role =
             std::find_if(roles.begin(), roles.end(), [&](const auto& r) { return r.name == key; });
         const std::string field = "tensors." + key;
