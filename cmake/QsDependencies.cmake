@@ -11,6 +11,9 @@ if(HDF5_IS_PARALLEL)
                       "Install libhdf5-dev and point HDF5_ROOT at /usr/lib/x86_64-linux-gnu/hdf5/serial.")
 endif()
 find_package(ZLIB REQUIRED)
+# Image files for the vision models (core stays Qt-free): Debian's libpng and libjpeg-turbo.
+find_package(PNG REQUIRED)
+find_package(JPEG REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 

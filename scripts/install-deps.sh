@@ -16,6 +16,8 @@ PACKAGES=(
   libvtk9-dev
   # numerics, parallelism, storage
   libeigen3-dev libtbb-dev libhdf5-dev hdf5-tools zlib1g-dev liblzf-dev
+  # image files for the vision models (PNG, JPEG) without Qt in core
+  libpng-dev libjpeg62-turbo-dev
   # ONNX initializers through the protobuf schema
   libonnx-dev libprotobuf-dev protobuf-compiler
   # small well-kept libraries
