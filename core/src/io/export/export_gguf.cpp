@@ -14,7 +14,6 @@
 #include "tensor/ggml_blocks.h"
 
 #include <cstring>
-#include <regex>
 
 namespace qs::exporting {
 
@@ -32,17 +31,22 @@ int metaInt(const Checkpoint& ckpt, const char* key)
 /// llama2.c / Meta tensor names -> GGUF names.
 std::string ggufName(const std::string& name)
 {
-    static const std::regex layer(R"(^layers\.(\d+)\.(.+)$)");
+    // "layers.<N>.<rest>" -> "blk.<N>.<gguf rest>". (No std::regex: GCC 12 -O1 reports false
+    // maybe-uninitialized warnings inside <regex>.)
     static const std::vector<std::pair<std::string, std::string>> perLayer = {
         {"attention.wq.weight", "attn_q.weight"},     {"attention.wk.weight", "attn_k.weight"},
         {"attention.wv.weight", "attn_v.weight"},     {"attention.wo.weight", "attn_output.weight"},
         {"feed_forward.w1.weight", "ffn_gate.weight"}, {"feed_forward.w2.weight", "ffn_down.weight"},
         {"feed_forward.w3.weight", "ffn_up.weight"},   {"attention_norm.weight", "attn_norm.weight"},
         {"ffn_norm.weight", "ffn_norm.weight"}};
-    std::smatch m;
-    if (std::regex_match(name, m, layer))
-        for (const auto& [from, to] : perLayer)
-            if (m[2] == from) return "blk." + m[1].str() + "." + to;
+    if (name.rfind("layers.", 0) == 0) {
+        const auto dot = name.find('.', 7);
+        const auto layer = name.substr(7, dot == std::string::npos ? 0 : dot - 7);
+        const bool numeric = !layer.empty() && layer.find_first_not_of("0123456789") == std::string::npos;
+        if (numeric)
+            for (const auto& [from, to] : perLayer)
+                if (name.compare(dot + 1, std::string::npos, from) == 0) return "blk." + layer + "." + to;
+    }
     if (name == "tok_embeddings.weight") return "token_embd.weight";
     if (name == "norm.weight") return "output_norm.weight";
     if (name == "output.weight") return "output.weight";
