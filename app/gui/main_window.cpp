@@ -20,6 +20,8 @@
 #include "tensor_browser.h"
 
 #include "quantscope/io/checkpoint.h"
+#include <QGuiApplication>
+
 #ifdef QS_HAVE_VIEWERS
 #include "quantscope/viewers/lidar_compare_widget.h"
 #endif
@@ -77,11 +79,16 @@ MainWindow::MainWindow(QWidget* parent)
     m_tabs->addTab(m_teaching, QString());
     m_tabs->addTab(m_modelView, QString());
 #ifdef QS_HAVE_VIEWERS
-    // FP32 vs quantized LiDAR detections in two linked VTK views (viewers/).
-    auto* lidar = new qs::viewers::LidarCompareWidget;
-    lidar->setObjectName(QStringLiteral("lidarView"));
-    lidar->setProperty("viewName", QStringLiteral("lidar"));
-    m_tabs->addTab(lidar, QString());
+    // FP32 vs quantized LiDAR detections in two linked VTK views (viewers/). Platforms without
+    // OpenGL widgets (offscreen, minimal: tests and --screenshot runs) crash when a
+    // QOpenGLWidget joins the window, so the tab exists only where it can render.
+    const auto platform = QGuiApplication::platformName();
+    if (platform != QLatin1String("offscreen") && platform != QLatin1String("minimal")) {
+        auto* lidar = new qs::viewers::LidarCompareWidget;
+        lidar->setObjectName(QStringLiteral("lidarView"));
+        lidar->setProperty("viewName", QStringLiteral("lidar"));
+        m_tabs->addTab(lidar, QString());
+    }
 #endif
     setCentralWidget(m_tabs);
     createDocks();
