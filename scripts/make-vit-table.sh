@@ -12,7 +12,7 @@ data="${QS_TEST_DATA:-$root/../shared/data}"
 [ -f "$data/vision/vit_mnist_model.pth" ] || { echo "make-vit-table: $data/vision is missing" >&2; exit 1; }
 
 cmd=(eval-vit ../shared/data/vision/vit_mnist_model.pth
-     --arch resources/models/vit_mnist.arch.json
+     --arch resources/models/mnist_vit.arch.json
      --images ../shared/data/vision/t10k-images-idx3-ubyte.gz
      --labels ../shared/data/vision/t10k-labels-idx1-ubyte.gz
      --granularity channel --table --table-methods rtn,easyquant --table-bits 8,4,3)

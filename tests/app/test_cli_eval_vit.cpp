@@ -36,7 +36,7 @@ private Q_SLOTS:
         QS_REQUIRE_DATA(pth, "vision/vit_mnist_model.pth");
         QS_REQUIRE_DATA(images, "vision/t10k-images-idx3-ubyte.gz");
         QS_REQUIRE_DATA(labels, "vision/t10k-labels-idx1-ubyte.gz");
-        const auto arch = path(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json");
+        const auto arch = path(qs::test::sourceDir() / "resources/models/mnist_vit.arch.json");
         const auto r = runCli({"eval-vit", path(pth), "--arch", arch, "--images", path(images), "--labels",
                                path(labels), "--method", "rtn", "--bits", "8", "--limit", "200", "--json"});
         QVERIFY2(r.code == 0, r.err.constData());
@@ -59,7 +59,7 @@ private Q_SLOTS:
         QS_REQUIRE_DATA(pth, "vision/vit_mnist_model.pth");
         QS_REQUIRE_DATA(images, "vision/t10k-images-idx3-ubyte.gz");
         QS_REQUIRE_DATA(labels, "vision/t10k-labels-idx1-ubyte.gz");
-        const auto arch = path(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json");
+        const auto arch = path(qs::test::sourceDir() / "resources/models/mnist_vit.arch.json");
         const auto r =
             runCli({"eval-vit", path(pth), "--arch", arch, "--images", path(images), "--labels", path(labels),
                     "--limit", "100", "--table", "--table-methods", "rtn", "--table-bits", "8,4"});

@@ -21,7 +21,7 @@ private Q_SLOTS:
         QS_REQUIRE_DATA(labels, "vision/t10k-labels-idx1-ubyte.gz");
         const auto ckpt = openCheckpoint(pth);
         const VitModel model(*ckpt,
-                             readVitArch(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json"));
+                             readVitArch(qs::test::sourceDir() / "resources/models/mnist_vit.arch.json"));
         const auto data = loadImageDataset(images, labels, 500);
         VitEvalSettings s;
         QuantSettings q;

@@ -241,7 +241,7 @@ private Q_SLOTS:
 
     void shippedMnistArchParses()
     {
-        const auto arch = readVitArch(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json");
+        const auto arch = readVitArch(qs::test::sourceDir() / "resources/models/mnist_vit.arch.json");
         QCOMPARE(arch.heads, 7);
         QCOMPARE(arch.patchSize, 7);
         QCOMPARE(arch.input.width, 28);

@@ -40,7 +40,7 @@ class TestVitMnist : public QObject {
         if (pth.empty() || images.empty() || labels.empty()) return f;
         f.ckpt = openCheckpoint(pth);
         f.model = std::make_unique<VitModel>(
-            *f.ckpt, readVitArch(qs::test::sourceDir() / "resources/models/vit_mnist.arch.json"));
+            *f.ckpt, readVitArch(qs::test::sourceDir() / "resources/models/mnist_vit.arch.json"));
         f.data = loadImageDataset(images, labels, limit);
         return f;
     }
@@ -86,4 +86,4 @@ private Q_SLOTS:
 };
 
 QTEST_APPLESS_MAIN(TestVitMnist)
-#include "test_vit_mnist.moc"
+#include "test_vit_on_mnist.moc"
