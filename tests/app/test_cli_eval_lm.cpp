@@ -1,5 +1,6 @@
 // `quantscope-cli eval-lm` as a user runs it on stories260K: the JSON objects the issue names,
 // the reference figures on the first 40 paragraphs, a quantized run, and usage errors.
+#include "cli_run.h"
 #include "test_data.h"
 
 #include <QJsonDocument>
@@ -9,24 +10,8 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(QS_BINARY_DIR "/app/cli/quantscope-cli"), args);
-    Run r;
-    if (!p.waitForFinished(120000)) return r;
-    r.exitCode = p.exitCode();
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using Run = qs::test::CliRun;
+using qs::test::runCli;
 
 QString q(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 

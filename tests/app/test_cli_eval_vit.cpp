@@ -1,4 +1,5 @@
 // quantscope-cli eval-vit as a user runs it: JSON keys, exit codes, and the table mode.
+#include "cli_run.h"
 #include "test_data.h"
 
 #include <QJsonDocument>
@@ -8,18 +9,7 @@
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QByteArray out, err;
-};
-
-Result runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(QS_BINARY_DIR "/app/cli/quantscope-cli"), args);
-    p.waitForFinished(120000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using qs::test::runCli;
 
 QString path(const std::filesystem::path& p)
 {
@@ -39,7 +29,7 @@ private Q_SLOTS:
         const auto arch = path(qs::test::sourceDir() / "resources/models/mnist_vit.arch.json");
         const auto r = runCli({"eval-vit", path(pth), "--arch", arch, "--images", path(images), "--labels",
                                path(labels), "--method", "rtn", "--bits", "8", "--limit", "200", "--json"});
-        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto j = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(j["fp"].toObject()["total"].toInt(), 200);
         QVERIFY(j["fp"].toObject()["correct"].toInt() > 190);
@@ -50,7 +40,7 @@ private Q_SLOTS:
         // Usage errors exit with 2 and name the problem; a missing tensor pattern exits 1.
         const auto bad = runCli({"eval-vit", path(pth), "--arch", arch, "--images", path(images), "--labels",
                                  path(labels), "--method", "nope", "--limit", "10"});
-        QCOMPARE(bad.code, 2);
+        QCOMPARE(bad.exitCode, 2);
         QVERIFY(bad.err.contains("nope"));
     }
 
@@ -63,7 +53,7 @@ private Q_SLOTS:
         const auto r =
             runCli({"eval-vit", path(pth), "--arch", arch, "--images", path(images), "--labels", path(labels),
                     "--limit", "100", "--table", "--table-methods", "rtn", "--table-bits", "8,4"});
-        QVERIFY2(r.code == 0, r.err.constData());
+        QVERIFY2(r.exitCode == 0, r.err.constData());
         const auto lines = QString::fromUtf8(r.out).trimmed().split('\n');
         QCOMPARE(lines.size(), 5);  // header, separator, FP32, rtn 8, rtn 4
         QVERIFY(lines[2].startsWith("| FP32 |"));

@@ -8,6 +8,8 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTemporaryDir>
+#include "cli_run.h"
+
 #include <QTest>
 
 using namespace qs;
@@ -15,24 +17,8 @@ using namespace qs::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    bool crashed = false;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(QS_BINARY_DIR "/app/cli/quantscope-cli"), args);
-    Run r;
-    if (!p.waitForFinished(60000)) return r;
-    r.exitCode = p.exitCode();
-    r.crashed = p.exitStatus() != QProcess::NormalExit;
-    r.out = p.readAllStandardOutput();
-    r.err = p.readAllStandardError();
-    return r;
-}
+using Run = qs::test::CliRun;
+using qs::test::runCli;
 
 }  // namespace
 

@@ -1,4 +1,5 @@
 // quantscope-cli lidar-eval as a user runs it: folders and single files, table and JSON.
+#include "cli_run.h"
 #include "test_data.h"
 
 #include <QJsonDocument>
@@ -9,18 +10,8 @@
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(QS_BINARY_DIR "/app/cli/quantscope-cli"), args);
-    p.waitForFinished(60000);
-    return {p.exitCode(), p.readAllStandardOutput(), p.readAllStandardError()};
-}
+using Run = qs::test::CliRun;
+using qs::test::runCli;
 
 QString str(const std::filesystem::path& p) { return QString::fromStdString(p.string()); }
 
