@@ -4,9 +4,10 @@
 #include "quantscope/tensor/dtype.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
-#include <numeric>
+#include <cstdint>
 #include <vector>
 
 namespace qs::quant {
@@ -27,28 +28,19 @@ struct Cell {
 /// F_q (level q for every Δ in the cell): their summed quadratic minimized over the cell;
 /// G_q (level q or q+1 only): each contributes at least its squared distance to the nearer of
 /// the two lines q·Δ, (q+1)·Δ over the cell; anything else contributes >= 0.
-/// min of a sum >= sum of the mins, so this never exceeds the true minimum.
-double cellLowerBound(const SortedValues& v, IntBounds bd, Cell c)
+/// min of a sum >= sum of mins, so this never exceeds the true minimum.
+double cellLowerBound(const ValueIndex& v, IntBounds bd, Cell c)
 {
-    const std::size_t n = v.size();
-    auto index = [&](double x) {
-        if (x == -kInf) return std::size_t{0};
-        if (x == kInf) return n;
-        return v.lowerBound(x);
-    };
     double lb = 0;
     for (int q = bd.qmin; q <= bd.qmax; ++q) {
         const double lo = q == bd.qmin ? -kInf : c.maxEnd(q - 0.5);
         const double hi = q == bd.qmax ? kInf : c.minEnd(q + 0.5);
-        if (lo < hi) {
-            const RangeSums s = v.sums(index(lo), index(hi));
-            if (s.count > 0) {
-                if (q == 0) {
-                    lb += s.sxx;
-                } else {
-                    const double d = std::clamp(s.sx / (q * s.count), c.a, c.b);
-                    lb += std::max(0.0, s.squaredDistanceTo(q * d));
-                }
+        if (const RangeSums s = v.within(lo, hi); s.count > 0) {
+            if (q == 0) {
+                lb += s.sxx;
+            } else {
+                const double d = std::clamp(s.sx / (q * s.count), c.a, c.b);
+                lb += std::max(0.0, s.squaredDistanceTo(q * d));
             }
         }
         if (q == bd.qmax) break;
@@ -58,10 +50,10 @@ double cellLowerBound(const SortedValues& v, IntBounds bd, Cell c)
         const double lineLowTop = c.maxEnd(q);          // top of the q·Δ segment
         const double lineHighBottom = c.minEnd(q + 1);  // bottom of the (q+1)·Δ segment
         const double mid = 0.5 * (lineLowTop + lineHighBottom);
-        const RangeSums a = v.sums(index(std::max(glo, lineLowTop)), index(std::min(ghi, mid)));
-        if (a.count > 0) lb += std::max(0.0, a.squaredDistanceTo(lineLowTop));
-        const RangeSums b = v.sums(index(std::max(glo, mid)), index(std::min(ghi, lineHighBottom)));
-        if (b.count > 0) lb += std::max(0.0, b.squaredDistanceTo(lineHighBottom));
+        if (const RangeSums a = v.within(std::max(glo, lineLowTop), std::min(ghi, mid)); a.count > 0)
+            lb += std::max(0.0, a.squaredDistanceTo(lineLowTop));
+        if (const RangeSums b = v.within(std::max(glo, mid), std::min(ghi, lineHighBottom)); b.count > 0)
+            lb += std::max(0.0, b.squaredDistanceTo(lineHighBottom));
     }
     return lb;
 }
@@ -76,42 +68,36 @@ struct Event {
 /// constant between breakpoints; each breakpoint moves one element one level toward zero.
 /// The event sets use the same boundary values as the initial assignment, so the state at
 /// the end of the cell equals a fresh assignment there.
-StepChoice sweepCell(const SortedValues& v, IntBounds bd, Cell c, std::vector<Event>& events,
-                     std::vector<StepChoice>* pieces)
+StepChoice sweepCell(const ValueIndex& v, IntBounds bd, Cell c, std::vector<Event>& events)
 {
-    const std::size_t n = v.size();
-    const double total = v.sums(0, n).sxx;
+    const double total = v.total().sxx;
     double s2 = 0;
     double s1 = 0;
-    std::size_t begin = 0;
+    RangeSums prev{};
     for (int q = bd.qmin; q <= bd.qmax; ++q) {
-        const std::size_t end = q == bd.qmax ? n : v.lowerBound((q + 0.5) * c.a, begin, n);
-        const RangeSums s = v.sums(begin, end);
+        const RangeSums cur = q == bd.qmax ? v.total() : v.below((q + 0.5) * c.a);
+        const RangeSums s = cur - prev;
         s2 += double(q) * q * s.count;
         s1 += q * s.sx;
-        begin = end;
+        prev = cur;
     }
     events.clear();
-    const auto& x = v.values();
     for (int q = bd.qmin; q < bd.qmax; ++q) {
         const double bnd = q + 0.5;
-        if (bnd > 0) {  // level q+1 at Δ=a, level q at Δ=b
-            const std::size_t i0 = v.lowerBound(bnd * c.a), i1 = v.lowerBound(bnd * c.b);
-            for (std::size_t i = i0; i < i1; ++i)
-                events.push_back({std::clamp(x[i] / bnd, c.a, c.b), -(2.0 * q + 1.0), -double(x[i])});
-        } else {  // level q at Δ=a, level q+1 at Δ=b
-            const std::size_t i0 = v.lowerBound(bnd * c.b), i1 = v.lowerBound(bnd * c.a);
-            for (std::size_t i = i0; i < i1; ++i)
-                events.push_back({std::clamp(x[i] / bnd, c.a, c.b), 2.0 * q + 1.0, double(x[i])});
-        }
+        if (bnd > 0)  // level q+1 at Δ=a, level q at Δ=b
+            v.forEachWithin(bnd * c.a, bnd * c.b, [&](float x) {
+                events.push_back({std::clamp(x / bnd, c.a, c.b), -(2.0 * q + 1.0), -double(x)});
+            });
+        else  // level q at Δ=a, level q+1 at Δ=b
+            v.forEachWithin(bnd * c.b, bnd * c.a, [&](float x) {
+                events.push_back({std::clamp(x / bnd, c.a, c.b), 2.0 * q + 1.0, double(x)});
+            });
     }
     std::sort(events.begin(), events.end(), [](const Event& l, const Event& r) { return l.delta < r.delta; });
     StepChoice best{c.a, kInf};
     auto piece = [&](double lo, double hi) {
-        const double free = s2 > 0 ? s1 / s2 : lo;
-        const double d = std::clamp(free, lo, hi);
+        const double d = std::clamp(s2 > 0 ? s1 / s2 : lo, lo, hi);
         const double val = s2 * d * d - 2.0 * s1 * d + total;
-        if (pieces && free > lo && free < hi) pieces->push_back({d, val});  // a well: interior minimum
         if (val < best.loss) best = {d, val};
     };
     double lo = c.a;
@@ -123,6 +109,37 @@ StepChoice sweepCell(const SortedValues& v, IntBounds bd, Cell c, std::vector<Ev
     }
     piece(lo, c.b);
     return best;
+}
+
+/// Best-first branch and bound over cells of the window: the cell with the lowest bound is
+/// taken first; once that bound cannot beat the best known loss, no cell can. `bound(cell)`
+/// is a rigorous lower bound; `leaf(cell)` says the cell is solved directly by `solve(cell)`,
+/// which updates the best; otherwise `split(cell, push)` pushes its parts (scoring their new
+/// edges, which tightens the best). Deterministic: ties in the bound go to the lower cell.
+template <typename C, typename Bound, typename Leaf, typename Solve, typename Split>
+void branchAndBound(const std::vector<C>& roots, const StepChoice& best, Bound bound, Leaf leaf, Solve solve, Split split)
+{
+    struct Pending {
+        C cell;
+        double lb;
+    };
+    auto later = [](const Pending& x, const Pending& y) { return x.lb > y.lb || (x.lb == y.lb && x.cell.a > y.cell.a); };
+    std::vector<Pending> heap;
+    auto push = [&](const C& c) {
+        heap.push_back({c, bound(c)});
+        std::push_heap(heap.begin(), heap.end(), later);
+    };
+    for (const C& c : roots) push(c);
+    while (!heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), later);
+        const Pending p = heap.back();
+        heap.pop_back();
+        if (p.lb >= best.loss) break;  // every other cell's bound is at least as large
+        if (leaf(p.cell))
+            solve(p.cell);
+        else
+            split(p.cell, push);
+    }
 }
 
 /// The closed-form minimizer of L on [lo, hi] given the levels at mid, with the O(n) loss.
@@ -142,79 +159,201 @@ StepChoice pieceMinimumRef(std::span<const float> x, IntBounds bd, double lo, do
 
 }  // namespace
 
-StepChoice exactRangeSearch(const SortedValues& v, IntBounds bd, std::vector<double>* nearBest)
+StepChoice exactRangeSearch(const ValueIndex& v, IntBounds bd)
 {
-    const std::size_t n = v.size();
-    if (n == 0) return {0, 0};
-    const double m = std::max(std::abs(double(v.values().front())), std::abs(double(v.values().back())));
-    if (!(m > 0)) return {0, 0};
+    const double m = v.maxAbs();
+    if (v.size() == 0 || !(m > 0)) return {0, 0};
     const double base = m / bd.qmax;
-
-    // Branch and bound over cells of the window: a cell whose lower bound cannot beat the best
-    // known loss is dropped; a wide cell is split (its new edges are scored, which tightens the
-    // best); a narrow cell is swept exactly. Cells are taken in order of their bound.
-    std::vector<StepChoice> candidates;  // every local winner, for nearBest
     StepChoice best{base, v.loss(base, bd.qmin, bd.qmax)};
-    candidates.push_back(best);
     auto score = [&](double d) {
-        const double l = v.loss(d, bd.qmin, bd.qmax);
-        candidates.push_back({d, l});
-        if (l < best.loss) best = {d, l};
-    };
-    struct Pending {
-        double a, b, lb;
-    };
-    auto later = [](const Pending& x, const Pending& y) { return x.lb > y.lb || (x.lb == y.lb && x.a > y.a); };
-    std::vector<Pending> heap;
-    auto push = [&](double a, double b) {
-        heap.push_back({a, b, cellLowerBound(v, bd, {a, b})});
-        std::push_heap(heap.begin(), heap.end(), later);
+        if (const double l = v.loss(d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
     };
     const double lo = base * kWindowLow;
     const double coarse = std::pow(kWindowHigh / kWindowLow, 1.0 / kCoarseCells);
-    std::vector<double> edges(kCoarseCells + 1);
-    for (int i = 0; i <= kCoarseCells; ++i) edges[i] = i == kCoarseCells ? base * kWindowHigh : lo * std::pow(coarse, i);
-    for (const double e : edges) score(e);
-    for (int i = 0; i < kCoarseCells; ++i) push(edges[i], edges[i + 1]);
-
-    // With nearBest, cells that may hold a well within kNearBestRel of the best are kept too
-    // (margin for rounding otherwise).
-    const double slack = nearBest ? 1.0 + kNearBestRel : 1.0 - 1e-12;
-    std::vector<Event> events;
-    std::vector<StepChoice> pieces;
-    while (!heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), later);
-        const Pending c = heap.back();
-        heap.pop_back();
-        if (c.lb >= best.loss * slack) break;  // every other cell's bound is at least as large
-        if (c.b / c.a > kFineCellRatio) {
-            const double r = std::pow(c.b / c.a, 1.0 / kSplit);
-            double prev = c.a;
-            for (int k = 1; k <= kSplit; ++k) {
-                const double next = k == kSplit ? c.b : c.a * std::pow(r, k);
-                if (k < kSplit) score(next);
-                push(prev, next);
-                prev = next;
-            }
-            continue;
-        }
-        pieces.clear();
-        const StepChoice sc = sweepCell(v, bd, {c.a, c.b}, events, nearBest ? &pieces : nullptr);
-        const double exact = v.loss(sc.delta, bd.qmin, bd.qmax);
-        candidates.push_back({sc.delta, exact});
-        if (exact < best.loss) best = {sc.delta, exact};
-        // Other wells of this cell that come close: the few deepest interior minima.
-        const auto keep = std::min<std::size_t>(pieces.size(), kWellsPerCell);
-        std::partial_sort(pieces.begin(), pieces.begin() + static_cast<std::ptrdiff_t>(keep), pieces.end(),
-                          [](const StepChoice& x, const StepChoice& y) { return x.loss < y.loss || (x.loss == y.loss && x.delta < y.delta); });
-        for (std::size_t k = 0; k < keep; ++k)
-            if (pieces[k].delta != sc.delta && pieces[k].loss <= sc.loss * (1 + kNearBestRel))
-                candidates.push_back({pieces[k].delta, v.loss(pieces[k].delta, bd.qmin, bd.qmax)});
+    std::vector<Cell> roots;
+    double prev = lo;
+    score(lo);
+    for (int i = 1; i <= kCoarseCells; ++i) {
+        const double e = i == kCoarseCells ? base * kWindowHigh : lo * std::pow(coarse, i);
+        score(e);
+        roots.push_back({prev, e});
+        prev = e;
     }
-    if (nearBest) {
-        nearBest->clear();
-        for (const auto& c : candidates)
-            if (c.delta != best.delta && c.loss <= best.loss * (1 + kNearBestRel)) nearBest->push_back(c.delta);
+    std::vector<Event> events;
+    branchAndBound(
+        roots, best, [&](const Cell& c) { return cellLowerBound(v, bd, c); },
+        [](const Cell& c) { return c.b / c.a <= kFineCellRatio; },
+        [&](const Cell& c) {
+            const StepChoice sc = sweepCell(v, bd, c, events);
+            score(sc.delta);  // the exact loss there, not the swept quadratic
+        },
+        [&](const Cell& c, auto&& push) {
+            const double r = std::pow(c.b / c.a, 1.0 / kSplit);
+            double from = c.a;
+            for (int k = 1; k <= kSplit; ++k) {
+                const double to = k == kSplit ? c.b : c.a * std::pow(r, k);
+                if (k < kSplit) score(to);
+                push(Cell{from, to});
+                from = to;
+            }
+        });
+    return best;
+}
+
+namespace {
+
+/// The fp16 values of the window as codes: positive finite halfs order like their codes.
+std::uint16_t halfAtLeast(double x)
+{
+    std::uint16_t h = floatToHalf(static_cast<float>(x));
+    if (h >= 0x7C00u) return 0x7C00u;  // beyond the fp16 range: none
+    if (double(halfToFloat(h)) < x) ++h;
+    return std::max<std::uint16_t>(h, 1);
+}
+std::uint16_t halfAtMost(double x)
+{
+    std::uint16_t h = floatToHalf(static_cast<float>(x));
+    if (h >= 0x7C00u) return 0x7BFFu;  // the largest finite fp16
+    if (double(halfToFloat(h)) > x && h > 0) --h;
+    return h;
+}
+
+/// A cell of consecutive fp16 codes [lo, hi], with its value range [a, b] for the bound.
+struct CodeCell {
+    std::uint16_t lo;
+    std::uint16_t hi;
+    double a;
+    double b;
+};
+
+CodeCell codeCell(int lo, int hi)
+{
+    const auto l = static_cast<std::uint16_t>(lo), h = static_cast<std::uint16_t>(hi);
+    return {l, h, halfToFloat(l), halfToFloat(h)};
+}
+
+/// The largest fp16 code whose value is <= e (0 <= e, below the fp16 maximum): the double's
+/// exponent and top 10 mantissa bits, i.e. truncation; subnormal halfs are multiples of 2^-24.
+int halfCodeAtMost(double e) noexcept
+{
+    if (e < 0x1p-14) return static_cast<int>(e * 0x1p24);
+    const auto bits = std::bit_cast<std::uint64_t>(e);
+    const int exp = static_cast<int>(bits >> 52) - 1023;
+    if (exp > 15) return 0x7BFF;
+    return ((exp + 15) << 10) | static_cast<int>((bits >> 42) & 0x3FFu);
+}
+
+/// The change of S2 = Σq² and S1 = Σq·x when the step passes some values' breakpoints.
+struct Move {
+    double dS2 = 0;
+    double dS1 = 0;
+};
+
+/// The fp16 code of the cell with the least loss, by one sweep: L(Δ) = S2·Δ² - 2·S1·Δ + Σx²
+/// where S2 and S1 change only at breakpoints Δ = x/(q+½), each moving one value one level.
+/// Every breakpoint of the cell is binned to the first code it affects, so the state at each
+/// code is a running sum — no sort. (The caller re-scores the winner with the exact loss.)
+int sweepCodes(const ValueIndex& v, IntBounds bd, const CodeCell& c, std::vector<Move>& bins)
+{
+    const int k = c.hi - c.lo + 1;
+    bins.assign(static_cast<std::size_t>(k) + 1, Move{});
+    double s2 = 0;
+    double s1 = 0;
+    RangeSums prev{};
+    for (int q = bd.qmin; q <= bd.qmax; ++q) {  // the levels at Δ = a
+        const RangeSums cur = q == bd.qmax ? v.total() : v.below((q + 0.5) * c.a);
+        const RangeSums s = cur - prev;
+        s2 += double(q) * q * s.count;
+        s1 += q * s.sx;
+        prev = cur;
+    }
+    auto bin = [&](int code) -> Move& { return bins[static_cast<std::size_t>(std::clamp(code - int(c.lo), 0, k))]; };
+    for (int q = bd.qmin; q < bd.qmax; ++q) {
+        const double bnd = q + 0.5;
+        if (bnd > 0) {  // x >= bnd·a sits on level q+1 at a and drops to q once Δ > x/bnd
+            v.forEachWithin(bnd * c.a, bnd * c.b, [&](float x) {
+                Move& m = bin(halfCodeAtMost(x / bnd) + 1);
+                m.dS2 -= 2.0 * q + 1.0;
+                m.dS1 -= x;
+            });
+        } else {  // x < bnd·a sits on level q at a and rises to q+1 once Δ >= x/bnd
+            v.forEachWithin(bnd * c.b, bnd * c.a, [&](float x) {
+                const double t = x / bnd;
+                int code = halfCodeAtMost(t);
+                if (double(halfToFloat(static_cast<std::uint16_t>(code))) < t) ++code;
+                Move& m = bin(code);
+                m.dS2 += 2.0 * q + 1.0;
+                m.dS1 += x;
+            });
+        }
+    }
+    const double total = v.total().sxx;
+    int best = c.lo;
+    double bestLoss = kInf;
+    for (int j = 0; j < k; ++j) {
+        s2 += bins[static_cast<std::size_t>(j)].dS2;
+        s1 += bins[static_cast<std::size_t>(j)].dS1;
+        const double d = halfToFloat(static_cast<std::uint16_t>(c.lo + j));
+        if (const double l = s2 * d * d - 2.0 * s1 * d + total; l < bestLoss) {
+            bestLoss = l;
+            best = c.lo + j;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+StepChoice fp16RangeSearch(const ValueIndex& v, IntBounds bd)
+{
+    const double m = v.maxAbs();
+    if (v.size() == 0 || !(m > 0)) return {0, 0};
+    const double base = m / bd.qmax;
+    const float rtn = storedScale(base, true);  // throws on fp16 overflow, like rtn
+    StepChoice best{rtn, v.loss(rtn, bd.qmin, bd.qmax)};
+    auto score = [&](int code) {
+        const double d = halfToFloat(static_cast<std::uint16_t>(code));
+        if (const double l = v.loss(d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
+    };
+    const int first = halfAtLeast(base * kWindowLow), last = halfAtMost(base * kWindowHigh);
+    if (first > last) return best;
+    std::vector<CodeCell> roots;
+    std::vector<Move> bins;
+    auto splitInto = [&](int lo, int hi, int parts, auto&& emit) {
+        int from = lo;  // the caller has scored lo and hi
+        for (int k = 1; k <= parts; ++k) {
+            const int to = k == parts ? hi : lo + (hi - lo) * k / parts;
+            if (to <= from) continue;
+            if (k < parts) score(to);
+            emit(codeCell(from, to));
+            from = to;
+        }
+    };
+    if (last - first + 1 <= kLeafCodes) {
+        for (int c = first; c <= last; ++c) score(c);
+        return best;
+    }
+    score(first);
+    score(last);
+    splitInto(first, last, kCoarseCells, [&](const CodeCell& c) { roots.push_back(c); });
+    branchAndBound(
+        roots, best, [&](const CodeCell& c) { return cellLowerBound(v, bd, {c.a, c.b}); },
+        [](const CodeCell& c) { return c.hi - c.lo + 1 <= kLeafCodes; },
+        [&](const CodeCell& c) { score(sweepCodes(v, bd, c, bins)); },
+        [&](const CodeCell& c, auto&& push) { splitInto(c.lo, c.hi, kSplit, push); });
+    return best;
+}
+
+StepChoice fp16RangeSearchRef(std::span<const float> x, IntBounds bd)
+{
+    const double m = maxAbs(x);
+    if (x.empty() || !(m > 0)) return {0, 0};
+    const double base = m / bd.qmax;
+    const float rtn = storedScale(base, true);
+    StepChoice best{rtn, naiveLoss(x, rtn, bd.qmin, bd.qmax)};
+    for (int c = halfAtLeast(base * kWindowLow); c <= halfAtMost(base * kWindowHigh); ++c) {
+        const double d = halfToFloat(static_cast<std::uint16_t>(c));
+        if (const double l = naiveLoss(x, d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
     }
     return best;
 }
@@ -282,10 +421,10 @@ double clipAlpha(const QuantSettings& s, int i)
 }
 }  // namespace
 
-StepChoice clipGridSearch(const SortedValues& v, IntBounds bd, const QuantSettings& s)
+StepChoice clipGridSearch(const ValueIndex& v, IntBounds bd, const QuantSettings& s)
 {
     if (v.size() == 0) return {0, 0};
-    const double m = std::max(std::abs(double(v.values().front())), std::abs(double(v.values().back())));
+    const double m = v.maxAbs();
     StepChoice best{0, kInf};
     for (int i = 0; i < s.clipGridPoints; ++i) {
         const double d = storedScale(clipAlpha(s, i) * m / bd.qmax, s.fp16Scales);
@@ -308,35 +447,11 @@ StepChoice clipGridSearchRef(std::span<const float> x, IntBounds bd, const Quant
     return best;
 }
 
-StepChoice bestStoredScale(const SortedValues& v, IntBounds bd, double delta, bool fp16Scales)
+StepChoice searchStoredScale(const ValueIndex& v, IntBounds bd, bool fp16Scales)
 {
-    if (!fp16Scales) {
-        const float f = storedScale(delta, false);
-        return {f, v.loss(f, bd.qmin, bd.qmax)};
-    }
-    const float center = storedScale(delta, true);  // throws on fp16 overflow
-    const std::uint16_t h = floatToHalf(center);
-    StepChoice best{center, v.loss(center, bd.qmin, bd.qmax)};
-    for (const int step : {-1, 1}) {
-        const int nh = int(h) + step;
-        if (nh < 0 || nh >= 0x7C00) continue;
-        const float cand = halfToFloat(static_cast<std::uint16_t>(nh));
-        const double l = v.loss(cand, bd.qmin, bd.qmax);
-        if (l < best.loss) best = {cand, l};
-    }
-    return best;
-}
-
-StepChoice searchStoredScale(const SortedValues& v, IntBounds bd, bool fp16Scales)
-{
-    std::vector<double> near;
-    const StepChoice opt = exactRangeSearch(v, bd, &near);
-    StepChoice best = bestStoredScale(v, bd, opt.delta, fp16Scales);
-    for (const double d : near) {
-        const StepChoice c = bestStoredScale(v, bd, d, fp16Scales);
-        if (c.loss < best.loss) best = c;
-    }
-    return best;
+    if (fp16Scales) return fp16RangeSearch(v, bd);
+    const float d = storedScale(exactRangeSearch(v, bd).delta, false);
+    return {d, v.loss(d, bd.qmin, bd.qmax)};
 }
 
 }  // namespace qs::quant

@@ -1,22 +1,23 @@
 #pragma once
 // Range solvers for one unit's (normal) values on a symmetric integer grid [qmin, qmax]:
-// - exactRangeSearch: the global minimizer of L(Δ) = Σ (Q_Δ(x) - x)² over a window of steps,
-//   by an exact sweep over every breakpoint Δ = x/(k+½) inside the cells a lower bound cannot
-//   rule out (METHODS.md §3, "beyond the paper");
+// - fp16RangeSearch: the global minimizer of L(Δ) = Σ (Q_Δ(x) - x)² over every fp16 step in a
+//   window — the scales an export can store — by branch and bound (METHODS.md §3, "beyond the
+//   paper"); the search solver's default path;
+// - exactRangeSearch: the same over continuous Δ, sweeping every breakpoint Δ = x/(k+½) inside
+//   the cells a lower bound cannot rule out (fp32 scales);
 // - adamRange: the paper's Adam on r with the exact gradient;
 // - clipGridSearch: rtn-mse's grid of α·max|x|.
 // Each has a plain reference (brute force) next to it for the tests.
 
-#include "quant/sorted_values.h"
+#include "quant/value_index.h"
 #include "quantscope/quant/quant_settings.h"
 
 #include <span>
-#include <vector>
 
 namespace qs::quant {
 
 struct StepChoice {
-    double delta = 0;  ///< the chosen step (before fp16 rounding)
+    double delta = 0;  ///< the chosen step
     double loss = 0;   ///< L(delta)
 };
 
@@ -24,18 +25,24 @@ struct StepChoice {
 /// The top reaches above max|x| because rounding of the top level can make that better.
 constexpr double kWindowLow = 0.05;
 constexpr double kWindowHigh = 1.5;
-/// Branch and bound: kCoarseCells geometric cells, split kSplit-fold until a cell's ratio
-/// b/a is at most kFineCellRatio, then swept exactly.
+/// Branch and bound: kCoarseCells cells, split kSplit-fold until a cell is narrow enough to
+/// solve directly by one sweep (continuous: ratio b/a <= kFineCellRatio; fp16: at most
+/// kLeafCodes fp16 values).
 constexpr int kCoarseCells = 8;
 constexpr int kSplit = 4;
 constexpr double kFineCellRatio = 1.12;
+constexpr int kLeafCodes = 192;
 
-/// Exact minimizer of L over the window (symmetric grid b). Deterministic. When `nearBest` is
-/// given it also receives the best step of every other swept cell and grid point whose loss is
-/// within kNearBestRel of the minimum: after fp16 rounding of the scale, a second well can win.
-StepChoice exactRangeSearch(const SortedValues& v, IntBounds b, std::vector<double>* nearBest = nullptr);
-constexpr double kNearBestRel = 1e-4;
-constexpr std::size_t kWellsPerCell = 3;
+/// Minimizer of L over the fp16 steps in the window (positive finite fp16 values only), with
+/// RTN's stored step max|x|/qmax as the first candidate, so the result is never worse than
+/// RTN's. Exact: a cell is dropped only when a rigorous lower bound of L over it cannot beat
+/// the best step scored so far. Throws InvalidArgument when max|x|/qmax overflows fp16.
+StepChoice fp16RangeSearch(const ValueIndex& v, IntBounds b);
+/// Reference: every fp16 step of the window scored with the O(n) loss. Tests only.
+StepChoice fp16RangeSearchRef(std::span<const float> x, IntBounds b);
+
+/// Exact minimizer of L over the continuous window (symmetric grid b). Deterministic.
+StepChoice exactRangeSearch(const ValueIndex& v, IntBounds b);
 /// Reference: evaluates the closed-form minimizer of every piece between consecutive
 /// breakpoints with the O(n) loss. O(n · breakpoints): tests only.
 StepChoice exactRangeSearchRef(std::span<const float> x, IntBounds b);
@@ -47,15 +54,13 @@ double rangeGradient(std::span<const float> x, double r, IntBounds b) noexcept;
 StepChoice adamRange(std::span<const float> x, IntBounds b, double lr, int steps);
 
 /// rtn-mse: Δ = storedScale(α·max|x|/qmax) for α on the uniform grid [clipMin, 1] (points
-/// values, α = 1 first); the best by L (earlier wins ties). Fast: O(points·levels·log n).
-StepChoice clipGridSearch(const SortedValues& v, IntBounds b, const QuantSettings& s);
+/// values, α = 1 first); the best by L (earlier wins ties). O(points · levels).
+StepChoice clipGridSearch(const ValueIndex& v, IntBounds b, const QuantSettings& s);
 /// Reference: the same grid with the O(n) loss.
 StepChoice clipGridSearchRef(std::span<const float> x, IntBounds b, const QuantSettings& s);
 
-/// Best of the stored scales next to `delta` (fp16 neighbours when fp16Scales) by exact loss.
-StepChoice bestStoredScale(const SortedValues& v, IntBounds b, double delta, bool fp16Scales);
-/// The search solver's stored step: the best stored scale around the optimum and around
-/// every near-best well.
-StepChoice searchStoredScale(const SortedValues& v, IntBounds b, bool fp16Scales);
+/// The search solver's stored step: fp16RangeSearch with fp16 scales, else the continuous
+/// optimum rounded to float.
+StepChoice searchStoredScale(const ValueIndex& v, IntBounds b, bool fp16Scales);
 
 }  // namespace qs::quant

@@ -10,7 +10,7 @@ namespace qs::quant {
 
 namespace {
 
-double asymLoss(const SortedValues& v, const AsymParams& p, int bits)
+double asymLoss(const ValueIndex& v, const AsymParams& p, int bits)
 {
     return v.loss(p.scale, -p.zero, (1 << bits) - 1 - p.zero);
 }
@@ -23,27 +23,27 @@ double alphaAt(const QuantSettings& s, int i)
 UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, UnitScratch& scratch)
 {
     const IntBounds b = symmetricBounds(s.bits, s.intRange);
-    const bool needSorted = s.method == QuantMethod::RtnMse ||
+    const bool needIndex = s.method == QuantMethod::RtnMse ||
                             (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::Search);
     double delta = 0;
-    if (!needSorted) {
+    if (!needIndex) {
         if (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::Adam)
             delta = adamRange(x, b, s.adamLr, s.adamSteps).delta;
         else
             delta = double(maxAbs(x)) / b.qmax;
         return {storedScale(delta, s.fp16Scales), -b.qmin};
     }
-    scratch.sorted.assign(x);
-    if (s.method == QuantMethod::RtnMse) return {float(clipGridSearch(scratch.sorted, b, s).delta), -b.qmin};
-    return {float(searchStoredScale(scratch.sorted, b, s.fp16Scales).delta), -b.qmin};
+    scratch.index.assign(x);
+    if (s.method == QuantMethod::RtnMse) return {float(clipGridSearch(scratch.index, b, s).delta), -b.qmin};
+    return {float(searchStoredScale(scratch.index, b, s.fp16Scales).delta), -b.qmin};
 }
 
 }  // namespace
 
-UnitParams asymmetricClipSearch(const SortedValues& v, const QuantSettings& s)
+UnitParams asymmetricClipSearch(const ValueIndex& v, const QuantSettings& s)
 {
     if (v.size() == 0) return {0, 0};
-    const float lo = v.values().front(), hi = v.values().back();
+    const float lo = v.min(), hi = v.max();
     UnitParams best;
     double bestLoss = std::numeric_limits<double>::infinity();
     for (int i = 0; i < s.clipGridPoints; ++i) {
@@ -91,8 +91,8 @@ UnitParams chooseUnitParams(std::span<const float> normals, const QuantSettings&
         const AsymParams p = asymmetricParams(lo, hi, s.bits, s.fp16Scales);
         return {p.scale, p.zero};
     }
-    scratch.sorted.assign(normals);
-    return asymmetricClipSearch(scratch.sorted, s);
+    scratch.index.assign(normals);
+    return asymmetricClipSearch(scratch.index, s);
 }
 
 void encodeUnit(std::span<const float> values, const UnitParams& p, const QuantSettings& s, std::uint8_t* codes) noexcept

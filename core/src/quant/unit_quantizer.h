@@ -2,7 +2,7 @@
 // One unit (the whole tensor, a channel or a group): choose its scale (and zero point) from
 // its normal values per the method, then write its codes.
 
-#include "quant/sorted_values.h"
+#include "quant/value_index.h"
 #include "quantscope/quant/quant_settings.h"
 
 #include <cstdint>
@@ -19,7 +19,7 @@ struct UnitParams {
 /// Reusable buffers of one worker (no allocation per unit in the steady state).
 struct UnitScratch {
     std::vector<float> normals;
-    SortedValues sorted;
+    ValueIndex index;
 };
 
 /// Chooses the unit's parameters from `normals` (its values without outliers):
@@ -32,7 +32,7 @@ UnitParams chooseUnitParams(std::span<const float> normals, const QuantSettings&
 void encodeUnit(std::span<const float> values, const UnitParams& p, const QuantSettings& s, std::uint8_t* codes) noexcept;
 
 /// The asymmetric clip grid (fast, sorted) — exposed for tests with its reference.
-UnitParams asymmetricClipSearch(const SortedValues& v, const QuantSettings& s);
+UnitParams asymmetricClipSearch(const ValueIndex& v, const QuantSettings& s);
 UnitParams asymmetricClipSearchRef(std::span<const float> x, const QuantSettings& s);
 
 }  // namespace qs::quant

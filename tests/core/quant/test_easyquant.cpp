@@ -4,7 +4,7 @@
 #include "quant/outliers.h"
 #include "quant/range_search.h"
 #include "quant/scalar_quant.h"
-#include "quant/sorted_values.h"
+#include "quant/value_index.h"
 #include "quant_test_util.h"
 #include "quantscope/error.h"
 #include "quantscope/quant/metrics.h"
@@ -99,13 +99,34 @@ private Q_SLOTS:
             for (int bits : {2, 3, 4}) {
                 for (auto range : {IntRange::Restricted, IntRange::Full, IntRange::EasyQuantLiteral}) {
                     const IntBounds b = symmetricBounds(bits, range);
-                    const SortedValues sv(x.values);
+                    const ValueIndex sv(x.values);
                     const auto fast = exactRangeSearch(sv, b);
                     const auto ref = exactRangeSearchRef(x.values, b);
                     QVERIFY2(std::abs(fast.loss - ref.loss) <= kSearchRelTol * ref.loss,
                              qPrintable(QString("seed %1 bits %2: fast %3 ref %4").arg(seed).arg(bits).arg(fast.loss, 0, 'g', 17).arg(ref.loss, 0, 'g', 17)));
                     QVERIFY(std::abs(fast.loss - naiveLoss(x.values, fast.delta, b.qmin, b.qmax)) <= kSearchRelTol * ref.loss);
                 }
+            }
+        }
+    }
+
+    void fp16SearchMatchesBruteForce()
+    {
+        // The default search path: the best of every fp16 step in the window, exactly.
+        for (std::uint32_t seed = 1; seed <= 24; ++seed) {
+            const int n = 16 + int(seed * 53 % 700);
+            Matrix x = test::heavyTailed(1, n, 300 + seed, seed % 2 ? 3.0 : 30.0);
+            if (seed % 3 == 0)
+                for (auto& v : x.values) v = halfToFloat(floatToHalf(v));  // duplicates
+            for (int bits : {2, 3, 4, 8}) {
+                const IntBounds b = symmetricBounds(bits, seed % 2 ? IntRange::Restricted : IntRange::EasyQuantLiteral);
+                const ValueIndex sv(x.values);
+                const auto fast = fp16RangeSearch(sv, b);
+                const auto ref = fp16RangeSearchRef(x.values, b);
+                QVERIFY2(std::abs(fast.loss - ref.loss) <= kSearchRelTol * ref.loss,
+                         qPrintable(QString("seed %1 bits %2: fast %3 at %4, ref %5 at %6").arg(seed).arg(bits)
+                                        .arg(fast.loss, 0, 'g', 17).arg(fast.delta, 0, 'g', 9).arg(ref.loss, 0, 'g', 17).arg(ref.delta, 0, 'g', 9)));
+                QCOMPARE(double(halfToFloat(floatToHalf(float(fast.delta)))), fast.delta);  // storable
             }
         }
     }
@@ -117,7 +138,7 @@ private Q_SLOTS:
             const IntBounds b = symmetricBounds(bits, IntRange::Restricted);
             for (std::int64_t r = 0; r < w.rows; ++r) {
                 const auto row = w.row(r);
-                const SortedValues sv(row);
+                const ValueIndex sv(row);
                 const auto search = exactRangeSearch(sv, b);
                 const auto adam = adamRange(row, b, 1e-3, 100);
                 const double rtn = naiveLoss(row, double(maxAbs(row)) / b.qmax, b.qmin, b.qmax);

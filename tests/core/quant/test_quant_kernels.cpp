@@ -3,7 +3,7 @@
 
 #include "quant/range_search.h"
 #include "quant/scalar_quant.h"
-#include "quant/sorted_values.h"
+#include "quant/value_index.h"
 #include "quant/unit_quantizer.h"
 #include "quant_test_util.h"
 #include "quantscope/error.h"
@@ -20,6 +20,8 @@ using namespace qs;
 using namespace qs::quant;
 
 namespace {
+
+constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
 /// Loss values computed by prefix sums vs the O(n) definition: both double, different order.
 constexpr double kLossRelTol = 1e-9;
@@ -129,13 +131,51 @@ private Q_SLOTS:
                 }
     }
 
-    void sortedLossMatchesNaiveLoss()
+    void indexSumsMatchNaiveSums()
+    {
+        // Heavy-tailed values with many exact duplicates (fp16-rounded), thresholds at values
+        // themselves (ties), between them, and beyond the ends.
+        Matrix x = test::heavyTailed(1, 3000, 11);
+        for (auto& v : x.values) v = halfToFloat(floatToHalf(v));
+        const ValueIndex vi(x.values);
+        std::vector<double> ts{-kInfinity, kInfinity, 0.0, -1e30, 1e30};
+        for (std::size_t i = 0; i < x.values.size(); i += 37) {
+            ts.push_back(x.values[i]);
+            ts.push_back(std::nextafter(double(x.values[i]), 1e300));
+            ts.push_back(std::nextafter(double(x.values[i]), -1e300));
+        }
+        for (const double t : ts) {
+            RangeSums ref;
+            for (const float v : x.values)
+                if (double(v) < t) ref.add(v);
+            const RangeSums got = vi.below(t);
+            QVERIFY2(got.count == ref.count, qPrintable(QString("t %1: %2 vs %3").arg(t).arg(got.count).arg(ref.count)));
+            QVERIFY(lossClose(got.sxx, ref.sxx));
+            QVERIFY(std::abs(got.sx - ref.sx) <= 1e-12 * std::max(1.0, ref.sxx));
+        }
+    }
+
+    void indexHandlesDegenerateUnits()
+    {
+        const ValueIndex empty(std::vector<float>{});
+        QCOMPARE(empty.loss(0.1, -7, 7), 0.0);
+        QCOMPARE(empty.below(1.0).count, 0.0);
+        const std::vector<float> same(50, 0.25f);
+        const ValueIndex flat(same);
+        QCOMPARE(flat.below(0.25).count, 0.0);
+        QCOMPARE(flat.below(0.2500001).count, 50.0);
+        QVERIFY(lossClose(flat.loss(0.1, -7, 7), naiveLoss(same, 0.1, -7, 7)));
+        const std::vector<float> wide{-3e38f, 0.0f, 1e-30f, 3e38f};  // range overflows float
+        const ValueIndex w(wide);
+        QCOMPARE(w.below(0.0).count, 1.0);
+        QCOMPARE(w.below(1e-30).count, 2.0);
+        QCOMPARE(w.below(kInfinity).count, 4.0);
+    }
+
+    void indexLossMatchesNaiveLoss()
     {
         const Matrix x = test::heavyTailed(1, 3000, 12);
-        const SortedValues sv(x.values);
-        std::vector<float> sorted = x.values;
-        std::sort(sorted.begin(), sorted.end());
-        QVERIFY(sv.values() == sorted);  // the radix sort
+        const ValueIndex sv(x.values);
         for (int bits : {2, 3, 4, 8})
             for (auto r : {IntRange::Restricted, IntRange::Full, IntRange::EasyQuantLiteral}) {
                 const IntBounds b = symmetricBounds(bits, r);
@@ -152,7 +192,7 @@ private Q_SLOTS:
     void clipGridMatchesReference()
     {
         const Matrix x = test::heavyTailed(1, 2000, 13);
-        const SortedValues sv(x.values);
+        const ValueIndex sv(x.values);
         for (int bits : {2, 4, 8}) {
             QuantSettings s;
             s.bits = bits;
