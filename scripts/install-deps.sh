@@ -26,8 +26,9 @@ PACKAGES=(
   xvfb xauth xfonts-base mesa-utils libgl1-mesa-dri
   # packaging and validation
   desktop-file-utils appstream dpkg-dev file
-  # independent readers used by tests
-  nodejs
+  # independent readers used by tests (tests/interop): Node.js runs @huggingface/gguf (from npm,
+  # below); Python reads the package and the safetensors export from their specifications
+  nodejs python3 python3-h5py python3-numpy
 )
 
 missing=()
@@ -37,18 +38,41 @@ for p in "${PACKAGES[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#PACKAGES[@]} packages present"
-  exit 0
-fi
+install_apt_packages() {
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#PACKAGES[@]} Debian packages present"
+    return
+  fi
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+  fi
+  echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update
+  $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}
 
-SUDO=""
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
-  SUDO="sudo"
-fi
+# The npm packages the interop tests run (@huggingface/gguf), exactly as pinned by
+# build-tools/package-lock.json, into build-tools/node_modules (git-ignored; nothing global).
+# Reinstalled only when the lock file changed. Debian's own nodejs ships npm separately.
+install_node_packages() {
+  local dir lock stamp
+  dir="$(cd "$(dirname "$0")/.." && pwd)/build-tools"
+  lock="$dir/package-lock.json" stamp="$dir/node_modules/.quantscope-lock"
+  if [ -f "$stamp" ] && cmp -s "$lock" "$stamp"; then
+    echo "install-deps: npm packages present ($dir/node_modules)"
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    missing=(npm)
+    install_apt_packages
+  fi
+  echo "install-deps: npm ci in $dir"
+  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts
+  cp "$lock" "$stamp"
+}
 
-echo "install-deps: installing ${#missing[@]} packages: ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update
-$SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+install_apt_packages
+install_node_packages

@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Builds the Debian package from a clean checkout: build/release/package/quantscope_<ver>_<arch>.deb
-# Install it with: sudo apt-get install ./build/release/package/quantscope_*.deb
+# Builds the Debian package from a clean checkout: build/package/package/quantscope_<ver>_<arch>.deb
+# (the `package` preset: Release, prefix /usr, no tests, no benchmarks).
+# Install it with:   sudo apt-get install ./build/package/package/quantscope_*.deb
+# Round trip (install, run, remove, check nothing is left; root): packaging/deb_roundtrip.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
-cmake --preset release >/dev/null
-cmake --build --preset release
-(cd build/release && cpack -G DEB)
-ls -l build/release/package/*.deb
+cmake --preset package >/dev/null
+cmake --build --preset package -j "${QS_JOBS:-$(nproc)}"
+rm -f build/package/package/quantscope_*.deb
+(cd build/package && cpack -G DEB)
+ls -l build/package/package/*.deb
