@@ -86,7 +86,7 @@ step "apt-get install ./$(basename "$deb")"
 installed_here=1
 t0=$(date +%s)
 "${APT[@]}" install "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; fail "apt-get install failed"; }
-grep -E "^(The following NEW|  |Setting up quantscope|Processing triggers)" "$work/install.log" || true
+sed -n -e '/^The following NEW/,+1p' -e '/^Setting up quantscope/p' -e '/^Processing triggers/p' "$work/install.log"
 echo "apt-get install took $(( $(date +%s) - t0 )) s"
 dpkg-query -W -f='${Status}\n' quantscope | grep -q "install ok installed" || fail "quantscope is not installed"
 dpkg -L quantscope | sort >"$work/files"
@@ -119,7 +119,9 @@ for exe in /usr/bin/quantscope /usr/bin/quantscope-cli; do
   grep "not found" "$work/ldd" && fail "$exe: libraries not found (above)"
   # Only the libraries the binary itself names (DT_NEEDED): their packages must be in Depends.
   for soname in $(readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
-    lib=$(awk -v n="$soname" '$1 == n && $3 ~ /^\// {print $3}' "$work/ldd")
+    # "libX.so => /path (addr)", or "/lib64/ld-linux-x86-64.so.2 (addr)" for the loader.
+    lib=$(awk -v n="$soname" '$1 == n && $3 ~ /^\// {print $3; exit}
+                              $1 ~ /^\// {b = $1; sub(/.*\//, "", b); if (b == n) {print $1; exit}}' "$work/ldd")
     [ -n "$lib" ] || fail "$exe: $soname not resolved"
     owner=""
     for candidate in "$lib" "$(realpath "$lib")" "${lib#/usr}" "$(realpath "$lib" | sed 's|^/usr||')"; do
@@ -169,7 +171,12 @@ step "apt-get remove quantscope, then purge"
 grep -E "^(Removing|Processing triggers)" "$work/remove.log" || true
 status=$(dpkg-query -W -f='${Status}' quantscope 2>/dev/null || true)
 echo "status after remove: ${status:-not installed}"
-"${APT[@]}" purge quantscope >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "apt-get purge failed"; }
+# With no conffiles, remove already forgets the package ("not installed"); purge what is left
+# otherwise (status "deinstall ok config-files").
+if [ -n "$status" ]; then
+  "${APT[@]}" purge quantscope >"$work/purge.log" 2>&1 || { cat "$work/purge.log"; fail "apt-get purge failed"; }
+  echo "purged"
+fi
 dpkg-query -W quantscope >/dev/null 2>&1 && fail "dpkg still knows quantscope after purge"
 left=0
 while read -r f; do
