@@ -70,7 +70,13 @@ install_node_packages() {
     install_apt_packages
   fi
   echo "install-deps: npm ci in $dir"
-  npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts
+  if ! npm ci --prefix "$dir" --no-audit --no-fund --ignore-scripts; then
+    # Offline developers can still build and test (the interop test SKIPs); CI sets
+    # QS_REQUIRE_INTEROP=1 so the independent GGUF parser really runs there.
+    [ "${QS_REQUIRE_INTEROP:-0}" = 1 ] && { echo "install-deps: npm ci failed" >&2; exit 1; }
+    echo "install-deps: warning: npm ci failed; test_gguf_interop will SKIP" >&2
+    return
+  fi
   cp "$lock" "$stamp"
 }
 
