@@ -3,6 +3,8 @@
 
 #include <Eigen/Core>
 
+#include <algorithm>
+
 namespace qs::ad {
 
 using detail::chunkCount;
@@ -129,23 +131,36 @@ struct ConvGeom {
 };
 
 /// col[(c, ki, kj), j] = x[c, iy, ix] for output pixels p0 .. p0 + cols - 1 of one image.
+/// Walks the chunk one output row at a time so the valid part of each segment is a plain
+/// (strided) copy without per-element bounds checks.
 void im2colChunk(const ConvGeom& g, const float* x, std::int64_t p0, std::int64_t cols, float* col)
 {
-    std::vector<std::int64_t> iy0(static_cast<std::size_t>(cols)), ix0(static_cast<std::size_t>(cols));
-    for (std::int64_t j = 0; j < cols; ++j) {
-        const std::int64_t p = p0 + j;
-        iy0[static_cast<std::size_t>(j)] = (p / g.wo) * g.stride - g.pad;
-        ix0[static_cast<std::size_t>(j)] = (p % g.wo) * g.stride - g.pad;
-    }
     for (std::int64_t ch = 0; ch < g.c; ++ch) {
         const float* plane = x + ch * g.h * g.w;
         for (std::int64_t ki = 0; ki < g.k; ++ki)
             for (std::int64_t kj = 0; kj < g.k; ++kj) {
                 float* row = col + ((ch * g.k + ki) * g.k + kj) * cols;
-                for (std::int64_t j = 0; j < cols; ++j) {
-                    const std::int64_t iy = iy0[static_cast<std::size_t>(j)] + ki;
-                    const std::int64_t ix = ix0[static_cast<std::size_t>(j)] + kj;
-                    row[j] = (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) ? plane[iy * g.w + ix] : 0.0f;
+                for (std::int64_t j = 0; j < cols;) {
+                    const std::int64_t p = p0 + j, oy = p / g.wo, ox0 = p % g.wo;
+                    const std::int64_t len = std::min(g.wo - ox0, cols - j);
+                    const std::int64_t iy = oy * g.stride - g.pad + ki;
+                    float* dst = row + j;
+                    j += len;
+                    if (iy < 0 || iy >= g.h) {
+                        std::fill(dst, dst + len, 0.0f);
+                        continue;
+                    }
+                    // ix = (ox0 + t) * stride - pad + kj must lie in [0, w).
+                    const std::int64_t base = ox0 * g.stride - g.pad + kj;
+                    std::int64_t lo = base >= 0 ? 0 : (-base + g.stride - 1) / g.stride;
+                    std::int64_t hi = base > g.w - 1 ? 0 : (g.w - 1 - base) / g.stride + 1;
+                    lo = std::min(lo, len), hi = std::clamp(hi, lo, len);
+                    std::fill(dst, dst + lo, 0.0f);
+                    const float* src = plane + iy * g.w;
+                    if (g.stride == 1) std::copy(src + base + lo, src + base + hi, dst + lo);
+                    else
+                        for (std::int64_t t = lo; t < hi; ++t) dst[t] = src[base + t * g.stride];
+                    std::fill(dst + hi, dst + len, 0.0f);
                 }
             }
     }

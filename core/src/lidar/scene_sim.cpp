@@ -25,6 +25,9 @@ struct Solid {
     float cosYaw, sinYaw;
     float reflectivity;
     bool cylinder = false;  // vertical cylinder of radius hx (hy ignored)
+    // Azimuth window seen from the sensor (culling before the exact test); always = inside.
+    float azimuth = 0.0f, halfWidth = 0.0f;
+    bool always = true;
 };
 
 struct Ground {
@@ -265,7 +268,12 @@ SimulatedScene simulateScene(std::uint64_t seed, const LidarSimSettings& st)
         st.minCars > st.maxCars || st.minPedestrians > st.maxPedestrians || st.minCyclists > st.maxCyclists ||
         st.minClutter > st.maxClutter || st.minCars < 0 || st.minPedestrians < 0 || st.minCyclists < 0 || st.minClutter < 0)
         throw InvalidArgument("simulateScene: settings out of range");
-    const Layout layout = makeLayout(seed, st);
+    Layout layout = makeLayout(seed, st);
+    for (auto& s : layout.solids) {
+        const float dist = std::hypot(s.cx, s.cy), radius = s.cylinder ? s.hx : std::hypot(s.hx, s.hy);
+        s.always = dist <= radius + 0.5f;
+        if (!s.always) s.azimuth = std::atan2(s.cy, s.cx), s.halfWidth = std::asin(radius / dist) + 0.01f;
+    }
     const auto elevations = simulatedBeamElevations(st.beams);
     const auto columns = static_cast<std::int64_t>(std::floor((st.azimuthMaxDeg - st.azimuthMinDeg) / st.azimuthStepDeg));
     const std::int64_t rays = columns * st.beams;
@@ -286,7 +294,14 @@ SimulatedScene simulateScene(std::uint64_t seed, const LidarSimSettings& st)
                 const float t = g.height / denom;
                 if (t > 0) hit = {t, noise.uniform(0.05f, 0.3f), std::abs(denom)};
             }
-            for (const auto& s : layout.solids) intersect(s, d, hit);
+            for (const auto& s : layout.solids) {
+                if (!s.always) {
+                    float da = std::abs(az - s.azimuth);
+                    if (da > kPi) da = 2 * kPi - da;
+                    if (da > s.halfWidth) continue;
+                }
+                intersect(s, d, hit);
+            }
             if (!(hit.t < st.maxRange) || noise.chance(st.dropout)) continue;
             // Far, grazing returns drop out more often (weak echoes).
             if (noise.chance(0.3 * (hit.t / st.maxRange) * (1.0 - hit.cosIncidence))) continue;
