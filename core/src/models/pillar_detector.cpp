@@ -77,13 +77,9 @@ HeadOutputs PillarDetector::forward(const PillarBatch& batch, bool train)
     const auto& cfg = m_cfg;
     if (batch.batch < 1) throw InvalidArgument("pillar detector: empty batch");
     const ad::Var feats = ad::Var::constant({batch.points(), kPillarPointFeatures}, batch.features);
-    ad::Var h;
-    if (batch.points() >= 2) {
-        h = ad::linear(feats, m_pfn.weight);
-        h = ad::relu(ad::batchNorm(h, m_pfn.gamma, m_pfn.beta, m_pfn.bn, train && batch.points() >= 2));
-    } else {  // no points in range: eval-mode normalization of nothing
-        h = ad::relu(ad::batchNorm(ad::linear(feats, m_pfn.weight), m_pfn.gamma, m_pfn.beta, m_pfn.bn, false));
-    }
+    // Batch statistics need two points; a cloud with fewer in range uses the running ones.
+    ad::Var h = ad::linear(feats, m_pfn.weight);
+    h = ad::relu(ad::batchNorm(h, m_pfn.gamma, m_pfn.beta, m_pfn.bn, train && batch.points() >= 2));
     h = ad::scatterMax(h, batch.pointPillar, batch.pillars());
     h = ad::scatterToGrid(h, batch.pillarCell, batch.batch, cfg.gridH(), cfg.gridW());
     for (auto& c : m_convs) {

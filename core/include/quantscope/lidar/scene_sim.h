@@ -5,7 +5,8 @@
 // ground-truth boxes (Box3D, LiDAR frame, OpenPCDet convention) for training and evaluating the
 // pillar detector. Deterministic from the seed: own PRNG and distributions (std distributions
 // differ between standard libraries), per-ray noise from a hash of (seed, ray), so the cloud is
-// identical at any thread count and on any platform with IEEE floats.
+// identical at any thread count (across platforms it can differ in the last bits where the C
+// library's sin/cos/log do).
 
 #include "quantscope/lidar/box3d.h"
 #include "quantscope/lidar/point_cloud.h"

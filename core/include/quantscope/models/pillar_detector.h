@@ -5,7 +5,7 @@
 //   points -> pillars on a BEV grid (x forward, y left) -> per-point features (9) ->
 //   linear + BN + ReLU -> max over each pillar's points -> scatter to [1, C, H, W] ->
 //   conv3x3 blocks (one at full resolution, then stride 2) -> per-class centre heatmap and
-//   box regression (offset x/y, z, log dx/dy/dz, sin/cos heading) at stride 2 ->
+//   box regression (offset x/y, z, log dx/dy/dz, sin/cos of twice the heading) at stride 2 ->
 //   3x3 local maxima above a score threshold -> Box3D (+ class-wise BEV NMS).
 //
 // Two paths share the operations of quantscope/autodiff: PillarDetector (trainable, batch norm
@@ -50,7 +50,7 @@ struct PillarDetectorConfig {
 };
 
 /// Regression channels of the head, in order.
-inline constexpr int kPillarRegChannels = 8;  // dx_off, dy_off, z, log dx, log dy, log dz, sin, cos
+inline constexpr int kPillarRegChannels = 8;  // x_off, y_off, z, log dx, log dy, log dz, sin 2h, cos 2h
 inline constexpr int kPillarPointFeatures = 9;
 
 /// A point cloud turned into pillars (what the encoder consumes). For a batch the pillar cells
