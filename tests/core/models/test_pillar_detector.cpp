@@ -2,6 +2,7 @@
 // inference path, save/load, determinism, and a few training steps that must reduce the loss.
 #include "quantscope/error.h"
 #include "quantscope/lidar/iou.h"
+#include "quantscope/models/pillar_compare.h"
 #include "quantscope/models/pillar_training.h"
 
 #include <QTemporaryDir>
@@ -159,6 +160,32 @@ private Q_SLOTS:
         }
         QVERIFY(std::memcmp(one.heatmap.value().data(), many.heatmap.value().data(), one.heatmap.value().size_bytes()) == 0);
         QVERIFY(std::memcmp(one.regression.value().data(), many.regression.value().data(), one.regression.value().size_bytes()) == 0);
+    }
+
+    void comparisonForTheViewer()
+    {
+        // Perfect detections from the targets path are not needed here: the same runtime on
+        // both sides must give the same boxes and a zero AP delta; 2-bit weights change them.
+        const auto cfg = tinyConfig();
+        const PillarDetector model(cfg, 6);
+        const DetectorRuntime fp(model);
+        DetectorRuntime q2(model);
+        QuantSettings q;
+        q.method = QuantMethod::Rtn, q.bits = 2;
+        q2.quantizeWeights(q);
+        const auto scene = simulateScene(9, PillarTrainSettings::frontSimSettings());
+        DecodeSettings d;
+        d.scoreThreshold = 0.05f;
+        const auto same = compareDetectors(fp, fp, scene.cloud, scene.groundTruth, d);
+        QCOMPARE(same.reference.size(), same.quantized.size());
+        QCOMPARE(same.referenceEval.classes.size(), std::size_t{3});
+        QCOMPARE(same.apDelta3d("Car"), 0.0);
+        QCOMPARE(same.referenceEval.matches.at(0).size(), same.reference.size());
+        const auto diff = compareDetectors(fp, q2, scene.cloud, {}, d);
+        QVERIFY(diff.referenceEval.classes.empty());
+        bool changed = diff.reference.size() != diff.quantized.size();
+        for (std::size_t i = 0; !changed && i < diff.reference.size(); ++i) changed = diff.reference[i].score != diff.quantized[i].score;
+        QVERIFY(changed);
     }
 
     void trainingReducesLoss()
