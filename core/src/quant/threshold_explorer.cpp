@@ -4,15 +4,15 @@
 // granularity, outlier statistics and fp16 scales; sigma and bits come from the query.
 // sigma <= 0 therefore answers plain RTN. See docs/quantization.md.
 //
-// Build: every segment (a row, or a group of a row) is sorted once; every block of 16 sorted
-// values keeps its first value (a "fence") and the prefix sums of x, x² and of the fp16
-// rounding error² (what an outlier costs) up to it. Query: per segment, the normal interval
-// (the outlier rule is monotone on each side of the mean) and every level boundary are found
-// by galloping over the fences from the previous position (boundaries only move forward),
-// then a scan of one block; the sums at a position are its block's prefix plus that partial
+// Build: every segment (a row, or a group of a row) is sorted once into blocks of 10 values
+// that share a cache line with the prefix sums of x, x² and of the fp16 rounding error² (what
+// an outlier costs) up to them; a compact array keeps each block's first value (a "fence").
+// Query: per segment, the normal interval (the outlier rule is monotone on each side of the
+// mean) and every level boundary are found by galloping over the fences from the previous
+// position (boundaries only move forward), then a scan of one block; the sums at a position are its block's prefix plus that partial
 // block. A query therefore reads the small fence array and a few lines per boundary instead
-// of binary-searching the values, and the index takes ~6 bytes per weight instead of 28
-// (11008×4096: about 260 MB, not 1.3 GB).
+// of binary-searching the values, and the index takes ~6.8 bytes per weight instead of 28
+// (11008×4096: about 310 MB, not 1.3 GB).
 
 #include "quantscope/quant/threshold_explorer.h"
 
@@ -38,13 +38,17 @@ using SegRange = tbb::blocked_range<std::size_t>;
 constexpr std::size_t kQueryGrain = 2048;
 }
 
-constexpr std::size_t kBlock = 16;
+/// Ten sorted values and the segment's sums before them share one 64-byte cache line, so a
+/// level boundary costs one line: its scan and its prefix sums come together.
+constexpr std::size_t kBlock = 10;
 
-struct BlockSums {
-    double sx = 0;
-    double sxx = 0;
+struct alignas(64) Block {
+    float v[kBlock] = {};
+    double sx = 0;   // Σ x over the segment's values before this block
+    double sxx = 0;  // Σ x²
     double err = 0;  // Σ (fp16(x) - x)²
 };
+static_assert(sizeof(Block) == 64);
 
 inline double halfError(float x) noexcept
 {
@@ -57,19 +61,20 @@ struct ThresholdExplorer::Impl {
     std::int64_t rows = 0;
     std::int64_t cols = 0;
     std::int64_t units = 0;
-    std::vector<std::size_t> segBegin;   // into values; size segments + 1
-    std::vector<std::size_t> segBlock;   // into fence; size segments + 1 (prefix: + segment)
+    std::vector<std::size_t> segBegin;   // flat offset of each segment; size segments + 1
+    std::vector<std::size_t> segBlock;   // into fence; size segments + 1 (blocks: + segment)
     std::vector<std::int64_t> segUnit;   // unit of each segment
     std::vector<std::int64_t> segRow;
-    std::vector<float> values;           // sorted within each segment
+    std::vector<Block> blocks;           // per segment: its blocks, then one holding the total
     std::vector<float> fence;            // first value of each block
-    std::vector<BlockSums> prefix;       // sums before each block, and the segment's total
     std::vector<quant::Moments> moments; // per row or one
     quant::Moments whole;
     double sumSquares = 0;
 
     std::size_t segments() const noexcept { return segUnit.size(); }
     std::size_t length(std::size_t s) const noexcept { return segBegin[s + 1] - segBegin[s]; }
+    const Block* blocksOf(std::size_t s) const noexcept { return blocks.data() + segBlock[s] + s; }
+    float valueAt(std::size_t s, std::size_t i) const noexcept { return blocksOf(s)[i / kBlock].v[i % kBlock]; }
 
     /// The first position at or after `from` in segment s where keepGoing(value) turns false
     /// (keepGoing is true on a prefix of the sorted segment): gallop over the fences, then scan
@@ -79,41 +84,44 @@ struct ThresholdExplorer::Impl {
     {
         const std::size_t n = length(s);
         if (from >= n) return n;
-        const float* v = values.data() + segBegin[s];
         const float* f = fence.data() + segBlock[s];
-        const std::size_t blocks = segBlock[s + 1] - segBlock[s];
+        const std::size_t count = segBlock[s + 1] - segBlock[s];
         std::size_t lo = from / kBlock;  // answer is in block lo or later
         std::size_t step = 1;
         std::size_t hi = lo + step;
-        while (hi < blocks && keepGoing(f[hi])) {
+        while (hi < count && keepGoing(f[hi])) {
             lo = hi;
             step *= 2;
             hi = lo + step;
         }
-        hi = std::min(hi, blocks);  // f[hi] stops (or the end): the answer is before block hi
+        hi = std::min(hi, count);  // f[hi] stops (or the end): the answer is before block hi
         while (hi - lo > 1) {
             const std::size_t mid = lo + (hi - lo) / 2;
             (keepGoing(f[mid]) ? lo : hi) = mid;
         }
-        std::size_t i = std::max(from, lo * kBlock);
-        const std::size_t end = std::min(n, (lo + 1) * kBlock);
-        while (i < end && keepGoing(v[i])) ++i;
-        return i;
+        return scanBlock(s, lo, from, keepGoing);
     }
 
-    std::size_t seekValue(std::size_t s, std::size_t from, double t) const noexcept
+    /// The first position in block k of segment s, at or after `from`, where keepGoing turns
+    /// false (the block's end when it never does).
+    template <typename Pred>
+    std::size_t scanBlock(std::size_t s, std::size_t k, std::size_t from, Pred keepGoing) const noexcept
     {
-        return seek(s, from, [t](float x) { return double(x) < t; });
+        const Block& b = blocksOf(s)[k];
+        const std::size_t first = k * kBlock;
+        std::size_t i = std::max(from, first);
+        const std::size_t end = std::min(length(s), first + kBlock);
+        while (i < end && keepGoing(b.v[i - first])) ++i;
+        return i;
     }
 
     /// Count, Σx, Σx² of the first i values of segment s.
     quant::RangeSums sumsBefore(std::size_t s, std::size_t i) const noexcept
     {
         const std::size_t k = i / kBlock;
-        const BlockSums& p = prefix[segBlock[s] + s + k];
-        quant::RangeSums r{double(k * kBlock), p.sx, p.sxx};
-        const float* v = values.data() + segBegin[s];
-        for (std::size_t j = k * kBlock; j < i; ++j) r.add(v[j]);
+        const Block& b = blocksOf(s)[k];
+        quant::RangeSums r{double(k * kBlock), b.sx, b.sxx};
+        for (std::size_t j = 0; j < i - k * kBlock; ++j) r.add(b.v[j]);
         return r;
     }
 
@@ -121,23 +129,61 @@ struct ThresholdExplorer::Impl {
     double errorBefore(std::size_t s, std::size_t i) const noexcept
     {
         const std::size_t k = i / kBlock;
-        double e = prefix[segBlock[s] + s + k].err;
-        const float* v = values.data() + segBegin[s];
-        for (std::size_t j = k * kBlock; j < i; ++j) e += halfError(v[j]);
+        const Block& b = blocksOf(s)[k];
+        double e = b.err;
+        for (std::size_t j = 0; j < i - k * kBlock; ++j) e += halfError(b.v[j]);
         return e;
     }
 
-    /// Loss of the segment's values [i0, i1) on grid [qlo, qhi] with step d. The level
-    /// boundaries rise with q, so each search starts where the previous one ended.
-    double segmentLoss(std::size_t s, std::size_t i0, std::size_t i1, double d, int qlo, int qhi) const noexcept
+    /// The block holding the first value >= t of segment s, at or after block `from`: the
+    /// last block whose fence is below t (galloping), found from the fences alone.
+    std::size_t blockOf(std::size_t s, std::size_t from, double t) const noexcept
+    {
+        const float* f = fence.data() + segBlock[s];
+        const std::size_t count = segBlock[s + 1] - segBlock[s];
+        std::size_t lo = from;
+        std::size_t step = 1;
+        std::size_t hi = lo + step;
+        while (hi < count && double(f[hi]) < t) {
+            lo = hi;
+            step *= 2;
+            hi = lo + step;
+        }
+        hi = std::min(hi, count);
+        while (hi - lo > 1) {
+            const std::size_t mid = lo + (hi - lo) / 2;
+            (double(f[mid]) < t ? lo : hi) = mid;
+        }
+        return lo;
+    }
+
+    /// Loss of the segment's values [i0, i1) on grid [qlo, qhi] with step d. Two phases so
+    /// the cache misses overlap: first every level boundary's block from the fences (small,
+    /// cache-resident), then the blocks' scans and prefix sums, whose loads no longer depend
+    /// on each other (a chained search waited for one miss per boundary on large tensors).
+    double segmentLoss(std::size_t s, std::size_t i0, std::size_t i1, double d, int qlo, int qhi,
+                       std::vector<std::size_t>& boundaryBlock) const noexcept
     {
         if (i1 <= i0) return 0;
         quant::RangeSums prev = sumsBefore(s, i0);
         if (!(d > 0)) return (sumsBefore(s, i1) - prev).sxx;
+        const int levels = qhi - qlo + 1;
+        boundaryBlock.resize(static_cast<std::size_t>(levels));
+        std::size_t b = i0 / kBlock;
+        const Block* own = blocksOf(s);
+        for (int q = qlo; q < qhi; ++q) {
+            boundaryBlock[static_cast<std::size_t>(q - qlo)] = b = blockOf(s, b, (q + 0.5) * d);
+            __builtin_prefetch(own + b);  // all of them in flight before the scans
+        }
         double total = 0;
         std::size_t at = i0;
         for (int q = qlo; q <= qhi && at < i1; ++q) {
-            const std::size_t end = q == qhi ? i1 : std::min(i1, seekValue(s, at, (q + 0.5) * d));
+            std::size_t end = i1;
+            if (q != qhi) {
+                const double t = (q + 0.5) * d;
+                const std::size_t k = boundaryBlock[static_cast<std::size_t>(q - qlo)];
+                end = std::min(i1, scanBlock(s, k, at, [t](float x) { return double(x) < t; }));
+            }
             if (end > at) {
                 const quant::RangeSums cur = sumsBefore(s, end);
                 total += std::max(0.0, (cur - prev).squaredDistanceTo(q * d));
@@ -175,36 +221,41 @@ ThresholdExplorer::ThresholdExplorer(const Matrix& w, const QuantSettings& base)
                                                                               : r * gpr + k);
         }
     d.units = base.granularity == Granularity::PerTensor ? 1 : w.rows * (base.granularity == Granularity::PerChannel ? 1 : gpr);
-    d.values = w.values;  // segments are contiguous row pieces in row-major order
     const std::size_t segs = d.segments();
     d.segBlock.resize(segs + 1, 0);
     for (std::size_t s = 0; s < segs; ++s) d.segBlock[s + 1] = d.segBlock[s] + (d.length(s) + kBlock - 1) / kBlock;
     d.fence.resize(d.segBlock[segs]);
-    d.prefix.resize(d.segBlock[segs] + segs);
+    d.blocks.resize(d.segBlock[segs] + segs);
     tbb::parallel_for(SegRange(0, segs), [&](const SegRange& br) {
+        std::vector<float> v;
         for (std::size_t s = br.begin(); s != br.end(); ++s) {
-            float* v = d.values.data() + d.segBegin[s];
+            // Segments are contiguous row pieces in row-major order.
             const std::size_t n = d.length(s);
-            std::sort(v, v + n);
-            BlockSums run;
-            BlockSums* p = d.prefix.data() + d.segBlock[s] + s;
+            v.assign(w.values.begin() + static_cast<std::ptrdiff_t>(d.segBegin[s]),
+                     w.values.begin() + static_cast<std::ptrdiff_t>(d.segBegin[s] + n));
+            std::sort(v.begin(), v.end());
+            Block* b = d.blocks.data() + d.segBlock[s] + s;
             float* f = d.fence.data() + d.segBlock[s];
+            double sx = 0, sxx = 0, err = 0;
             for (std::size_t i = 0; i < n; ++i) {
+                Block& blk = b[i / kBlock];
                 if (i % kBlock == 0) {
-                    p[i / kBlock] = run;
+                    blk.sx = sx, blk.sxx = sxx, blk.err = err;
                     f[i / kBlock] = v[i];
                 }
+                blk.v[i % kBlock] = v[i];
                 const double x = v[i];
-                run.sx += x;
-                run.sxx += x * x;
-                run.err += halfError(v[i]);
+                sx += x;
+                sxx += x * x;
+                err += halfError(v[i]);
             }
-            p[(n + kBlock - 1) / kBlock] = run;
+            Block& total = b[(n + kBlock - 1) / kBlock];
+            total.sx = sx, total.sxx = sxx, total.err = err;
         }
     });
     d.moments = quant::outlierMoments(w, base.outlierStats == OutlierStats::PerChannel);
     d.whole = base.outlierStats == OutlierStats::PerChannel ? quant::outlierMoments(w, false)[0] : d.moments[0];
-    for (std::size_t s = 0; s < segs; ++s) d.sumSquares += d.prefix[d.segBlock[s + 1] + s].sxx;
+    for (std::size_t s = 0; s < segs; ++s) d.sumSquares += d.blocks[d.segBlock[s + 1] + s].sxx;
 }
 
 ThresholdExplorer::~ThresholdExplorer() = default;
@@ -244,7 +295,7 @@ ExplorerAnswer ThresholdExplorer::query(double sigma, int bits) const
         if (lo[k] > 0 || hi[k] < n) outlierErr += d.errorBefore(k, lo[k]) + d.errorBefore(k, n) - d.errorBefore(k, hi[k]);
         if (hi[k] <= lo[k]) continue;
         const auto u = static_cast<std::size_t>(d.segUnit[k]);
-        const float a = d.values[d.segBegin[k] + lo[k]], b = d.values[d.segBegin[k] + hi[k] - 1];
+        const float a = d.valueAt(k, lo[k]), b = d.valueAt(k, hi[k] - 1);
         umin[u] = seen[u] ? std::min(umin[u], a) : a;
         umax[u] = seen[u] ? std::max(umax[u], b) : b;
         seen[u] = 1;
@@ -263,11 +314,12 @@ ExplorerAnswer ThresholdExplorer::query(double sigma, int bits) const
         }
     }
     tbb::parallel_for(SegRange(0, segs, kQueryGrain), [&](const SegRange& br) {
+        std::vector<std::size_t> blocks;
         for (std::size_t k = br.begin(); k != br.end(); ++k) {
             const auto& p = params[static_cast<std::size_t>(d.segUnit[k])];
             const int qlo = asym ? -p.zero : sb.qmin;
             const int qhi = asym ? (1 << bits) - 1 - p.zero : sb.qmax;
-            segErr[k] = d.segmentLoss(k, lo[k], hi[k], p.scale, qlo, qhi);
+            segErr[k] = d.segmentLoss(k, lo[k], hi[k], p.scale, qlo, qhi, blocks);
         }
     });
     double err = outlierErr;
@@ -277,12 +329,12 @@ ExplorerAnswer ThresholdExplorer::query(double sigma, int bits) const
     a.sigma = sigma;
     a.bits = bits;
     a.outliers = outliers;
-    const double n = double(d.values.size());
+    const double n = double(d.segBegin.back());
     a.outlierFrac = n > 0 ? double(outliers) / n : 0.0;
     a.mse = n > 0 ? err / n : 0.0;
     a.relErr = d.sumSquares > 0 ? std::sqrt(err / d.sumSquares) : 0.0;
     a.sqnrDb = err > 0 ? 10.0 * std::log10(d.sumSquares / err) : std::numeric_limits<double>::infinity();
-    a.bpw = quant::bitsPerWeight(static_cast<std::int64_t>(d.values.size()), bits, d.units, asym, outliers);
+    a.bpw = quant::bitsPerWeight(static_cast<std::int64_t>(d.segBegin.back()), bits, d.units, asym, outliers);
     return a;
 }
 
