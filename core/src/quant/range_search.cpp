@@ -344,6 +344,83 @@ StepChoice fp16RangeSearch(const ValueIndex& v, IntBounds bd)
     return best;
 }
 
+StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
+{
+    const double m = maxAbs(x);
+    if (x.empty() || !(m > 0)) return {0, 0};
+    const double base = m / bd.qmax;
+    const float rtn = storedScale(base, true);  // throws on fp16 overflow, like rtn
+    StepChoice best{rtn, naiveLoss(x, rtn, bd.qmin, bd.qmax)};
+    const int first = halfAtLeast(base * kWindowLow), last = halfAtMost(base * kWindowHigh);
+    if (first > last) return best;
+    const double d0 = halfToFloat(static_cast<std::uint16_t>(first));
+    const double d1 = halfToFloat(static_cast<std::uint16_t>(last));
+    // State at d0 and every breakpoint in (d0, d1]: a value of magnitude a on level ±j drops to
+    // ±(j-1) when Δ passes a/(j-½); S2 falls by 2j-1 and S1 by a. L is continuous (at a
+    // breakpoint the value is equidistant from both levels), so each piece is a closed interval.
+    double s2 = 0, s1 = 0, total = 0;
+    struct Break {
+        double delta;
+        double dS2;
+        double dS1;
+    };
+    thread_local std::vector<Break> breaks;
+    breaks.clear();
+    for (const float v : x) {
+        const double a = std::abs(double(v));
+        total += a * a;
+        if (a == 0) continue;
+        const int top = v > 0 ? bd.qmax : -bd.qmin;
+        // Start one level high at most and apply breakpoints at or below d0 at once, so the
+        // state at d0 never depends on how a/d0 rounds near a tie.
+        const int j0 = static_cast<int>(std::min<double>(top, std::floor(a / d0 + 0.5) + 1));
+        s2 += double(j0) * j0;
+        s1 += j0 * a;
+        for (int j = j0; j >= 1; --j) {
+            const double e = a / (j - 0.5);
+            if (e > d1) break;
+            if (e > d0) {
+                breaks.push_back({e, -(2.0 * j - 1.0), -a});
+            } else {
+                s2 -= 2.0 * j - 1.0;
+                s1 -= a;
+            }
+        }
+    }
+    std::sort(breaks.begin(), breaks.end(), [](const Break& l, const Break& r) { return l.delta < r.delta; });
+    int bestCode = -1;
+    double bestLoss = kInf;
+    auto piece = [&](double lo, double hi) {  // the best fp16 code in [lo, hi] under (s2, s1)
+        int cLo = halfCodeAtMost(lo);
+        if (double(halfToFloat(static_cast<std::uint16_t>(cLo))) < lo) ++cLo;
+        const int cHi = std::min(halfCodeAtMost(hi), last);
+        cLo = std::max(cLo, first);
+        if (cLo > cHi) return;
+        const double free = s2 > 0 ? std::clamp(s1 / s2, lo, hi) : lo;
+        const int c = std::clamp(halfCodeAtMost(free), cLo, cHi);
+        for (const int code : {c, std::min(c + 1, cHi)}) {
+            const double d = halfToFloat(static_cast<std::uint16_t>(code));
+            if (const double l = s2 * d * d - 2.0 * s1 * d + total; l < bestLoss) {
+                bestLoss = l;
+                bestCode = code;
+            }
+        }
+    };
+    double lo = d0;
+    for (const Break& b : breaks) {
+        piece(lo, b.delta);
+        s2 += b.dS2;
+        s1 += b.dS1;
+        lo = b.delta;
+    }
+    piece(lo, d1);
+    if (bestCode >= 0) {  // re-score the winner with the exact loss
+        const double d = halfToFloat(static_cast<std::uint16_t>(bestCode));
+        if (const double l = naiveLoss(x, d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
+    }
+    return best;
+}
+
 StepChoice fp16RangeSearchRef(std::span<const float> x, IntBounds bd)
 {
     const double m = maxAbs(x);

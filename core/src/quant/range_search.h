@@ -38,6 +38,12 @@ constexpr int kLeafCodes = 192;
 /// RTN's. Exact: a cell is dropped only when a rigorous lower bound of L over it cannot beat
 /// the best step scored so far. Throws InvalidArgument when max|x|/qmax overflows fp16.
 StepChoice fp16RangeSearch(const ValueIndex& v, IntBounds b);
+/// The same result for a small unit (a group) without an index: all breakpoints of the window
+/// sorted once, and in each piece between breakpoints the convex quadratic L is minimized over
+/// the fp16 steps inside it (the two codes around its minimizer). O(n·levels·log) — cheaper than
+/// the branch and bound's fixed costs below kSmallUnit values.
+StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds b);
+constexpr std::size_t kSmallUnit = 256;
 /// Reference: every fp16 step of the window scored with the O(n) loss. Tests only.
 StepChoice fp16RangeSearchRef(std::span<const float> x, IntBounds b);
 

@@ -123,6 +123,10 @@ private Q_SLOTS:
                 const ValueIndex sv(x.values);
                 const auto fast = fp16RangeSearch(sv, b);
                 const auto ref = fp16RangeSearchRef(x.values, b);
+                const auto small = fp16RangeSearchSmall(x.values, b);
+                QVERIFY2(std::abs(small.loss - ref.loss) <= kSearchRelTol * ref.loss,
+                         qPrintable(QString("small, seed %1 bits %2: %3 at %4, ref %5 at %6").arg(seed).arg(bits)
+                                        .arg(small.loss, 0, 'g', 17).arg(small.delta, 0, 'g', 9).arg(ref.loss, 0, 'g', 17).arg(ref.delta, 0, 'g', 9)));
                 QVERIFY2(std::abs(fast.loss - ref.loss) <= kSearchRelTol * ref.loss,
                          qPrintable(QString("seed %1 bits %2: fast %3 at %4, ref %5 at %6").arg(seed).arg(bits)
                                         .arg(fast.loss, 0, 'g', 17).arg(fast.delta, 0, 'g', 9).arg(ref.loss, 0, 'g', 17).arg(ref.delta, 0, 'g', 9)));
