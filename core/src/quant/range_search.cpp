@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <tuple>
 #include <cstdint>
 #include <vector>
 
@@ -243,6 +244,15 @@ int halfCodeAtMost(double e) noexcept
     return ((exp + 15) << 10) | static_cast<int>((bits >> 42) & 0x3FFu);
 }
 
+/// The value of a positive finite fp16 code, inline (halfToFloat is a call, and the sweeps
+/// convert one code per piece).
+inline double halfValue(int code) noexcept
+{
+    if (code < 0x400) return code * 0x1p-24;
+    const std::uint32_t bits = (std::uint32_t((code >> 10) - 15 + 127) << 23) | (std::uint32_t(code & 0x3FF) << 13);
+    return std::bit_cast<float>(bits);
+}
+
 /// The change of S2 = Σq² and S1 = Σq·x when the step passes some values' breakpoints.
 struct Move {
     double dS2 = 0;
@@ -351,7 +361,36 @@ StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
     const double base = m / bd.qmax;
     const float rtn = storedScale(base, true);  // throws on fp16 overflow, like rtn
     StepChoice best{rtn, naiveLoss(x, rtn, bd.qmin, bd.qmax)};
-    const int first = halfAtLeast(base * kWindowLow), last = halfAtMost(base * kWindowHigh);
+    // Trim the window with two monotone lower bounds of L: the clipping error of the values
+    // beyond the grid's ends (falls as Δ grows) and the error of the values rounded to zero
+    // (grows with Δ). Where one exceeds RTN's loss no step can win, so the sweep below only
+    // sees the breakpoints of the useful middle (most of a heavy-tailed group's window).
+    auto clipError = [&](double d) {
+        const double hi = bd.qmax * d, lo = bd.qmin * d;
+        double e = 0;
+        for (const float v : x) {  // branch-free: hi >= 0 >= lo, so at most one term is nonzero
+            const double over = std::max(v - hi, 0.0) + std::min(v - lo, 0.0);
+            e += over * over;
+        }
+        return e;
+    };
+    auto zeroError = [&](double d) {
+        double e = 0;
+        for (const float v : x) e += std::abs(double(v)) < 0.5 * d ? double(v) * v : 0.0;
+        return e;
+    };
+    double wLo = base * kWindowLow, wHi = base * kWindowHigh;
+    for (auto [from, to, decreasing] : {std::tuple{&wLo, base, true}, std::tuple{&wHi, base, false}}) {
+        const auto bound = [&](double d) { return decreasing ? clipError(d) : zeroError(d); };
+        if (!(bound(*from) > best.loss)) continue;
+        double out = *from, in = to;  // bound(out) > best.loss >= bound(in)
+        for (int i = 0; i < 16; ++i) {
+            const double mid = 0.5 * (out + in);
+            (bound(mid) > best.loss ? out : in) = mid;
+        }
+        *from = out;  // every step beyond `out` has L > RTN's loss
+    }
+    const int first = halfAtLeast(wLo), last = halfAtMost(wHi);
     if (first > last) return best;
     const double d0 = halfToFloat(static_cast<std::uint16_t>(first));
     const double d1 = halfToFloat(static_cast<std::uint16_t>(last));
@@ -390,30 +429,29 @@ StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
     std::sort(breaks.begin(), breaks.end(), [](const Break& l, const Break& r) { return l.delta < r.delta; });
     int bestCode = -1;
     double bestLoss = kInf;
-    auto piece = [&](double lo, double hi) {  // the best fp16 code in [lo, hi] under (s2, s1)
-        int cLo = halfCodeAtMost(lo);
-        if (double(halfToFloat(static_cast<std::uint16_t>(cLo))) < lo) ++cLo;
-        const int cHi = std::min(halfCodeAtMost(hi), last);
-        cLo = std::max(cLo, first);
-        if (cLo > cHi) return;
-        const double free = s2 > 0 ? std::clamp(s1 / s2, lo, hi) : lo;
-        const int c = std::clamp(halfCodeAtMost(free), cLo, cHi);
-        for (const int code : {c, std::min(c + 1, cHi)}) {
-            const double d = halfToFloat(static_cast<std::uint16_t>(code));
+    int next = first;  // the first code not yet inside a piece; pieces only move up
+    double nextValue = halfValue(next);
+    auto piece = [&](double hi) {  // the best fp16 code in [previous end, hi] under (s2, s1)
+        if (next > last || nextValue > hi) return;  // most pieces hold no fp16 code
+        const int top = std::min(halfCodeAtMost(hi), last);
+        const double free = s2 > 0 ? s1 / s2 : nextValue;
+        const int c = std::clamp(halfCodeAtMost(std::max(free, 0.0)), next, top);
+        for (const int code : {c, std::min(c + 1, top)}) {
+            const double d = halfValue(code);
             if (const double l = s2 * d * d - 2.0 * s1 * d + total; l < bestLoss) {
                 bestLoss = l;
                 bestCode = code;
             }
         }
+        next = top + 1;
+        nextValue = next <= last ? halfValue(next) : kInf;
     };
-    double lo = d0;
     for (const Break& b : breaks) {
-        piece(lo, b.delta);
+        piece(b.delta);
         s2 += b.dS2;
         s1 += b.dS1;
-        lo = b.delta;
     }
-    piece(lo, d1);
+    piece(d1);
     if (bestCode >= 0) {  // re-score the winner with the exact loss
         const double d = halfToFloat(static_cast<std::uint16_t>(bestCode));
         if (const double l = naiveLoss(x, d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
