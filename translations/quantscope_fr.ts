@@ -5,7 +5,10 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Statistics of %n tensor(s) computed.</source>
-        <translation><numerusform>Statistiques de %n tenseur calculées.</numerusform><numerusform>Statistiques de %n tenseurs calculées.</numerusform></translation>
+        <translation>
+            <numerusform>Statistiques de %n tenseur calculées.</numerusform>
+            <numerusform>Statistiques de %n tenseurs calculées.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
@@ -46,10 +49,6 @@
     <message>
         <source>All checkpoints (%1)</source>
         <translation>Tous les checkpoints (%1)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Open checkpoint</source>
@@ -147,16 +146,64 @@
         <source>LiDAR</source>
         <translation>LiDAR</translation>
     </message>
+    <message>
+        <source>Could not open the LiDAR frame</source>
+        <translation>Impossible d’ouvrir la trame LiDAR</translation>
+    </message>
+    <message>
+        <source>Exported %1 (%2)</source>
+        <translation>%1 exporté (%2)</translation>
+    </message>
+    <message>
+        <source>Opening LiDAR frame %1</source>
+        <translation>Ouverture de la trame LiDAR %1</translation>
+    </message>
+    <message>
+        <source>  with %1</source>
+        <translation>  avec %1</translation>
+    </message>
+    <message>
+        <source>%1: no detections</source>
+        <translation>%1 : aucune détection</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>%1: no labels, so detections are shown without AP scores</source>
+        <translation>%1 : pas d’annotations, les détections sont affichées sans AP</translation>
+    </message>
+    <message>
+        <source>Cannot show %1: the LiDAR viewer needs OpenGL widgets, which the &quot;%2&quot; platform does not provide.</source>
+        <translation>Impossible d’afficher %1 : la vue LiDAR a besoin de widgets OpenGL, que la plateforme « %2 » ne fournit pas.</translation>
+    </message>
+    <message>
+        <source>LiDAR viewer not available</source>
+        <translation>Vue LiDAR indisponible</translation>
+    </message>
+    <message>
+        <source>%1: the extension names no model format (.qs.h5, .safetensors, .gguf)</source>
+        <translation>%1 : l’extension ne désigne aucun format de modèle (.qs.h5, .safetensors, .gguf)</translation>
+    </message>
+    <message>
+        <source>%1: %2 points; labelled boxes: %3; detections A: %4, B: %5</source>
+        <translation>%1 : %2 points ; boîtes annotées : %3 ; détections A : %4, B : %5</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Post-training quantization workbench</source>
         <translation>Atelier de quantification post-entraînement</translation>
-    </message>
-    <message>
-        <source>Checkpoint to open</source>
-        <translation>Checkpoint à ouvrir</translation>
     </message>
     <message>
         <source>Open the built-in demo model</source>
@@ -173,6 +220,10 @@
     <message>
         <source>Tensor to select</source>
         <translation>Tenseur à sélectionner</translation>
+    </message>
+    <message>
+        <source>Checkpoint or point cloud to open</source>
+        <translation>Checkpoint ou nuage de points à ouvrir</translation>
     </message>
 </context>
 <context>
@@ -253,6 +304,14 @@
         <source>&amp;About QuantScope</source>
         <translation>À &amp;propos de QuantScope</translation>
     </message>
+    <message>
+        <source>Open &amp;LiDAR Frame…</source>
+        <translation>Ouvrir une trame &amp;LiDAR…</translation>
+    </message>
+    <message>
+        <source>Open a point cloud with its labels and two sets of detections to compare</source>
+        <translation>Ouvrir un nuage de points avec ses annotations et deux jeux de détections à comparer</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::ChannelRangeChart</name>
@@ -300,10 +359,6 @@
         <translation>Quantifiez d’abord le modèle.</translation>
     </message>
     <message>
-        <source>Quantized model formats (packed HDF5, dequantized safetensors, GGUF) are written by the export commands of the core; this build offers reports and charts.</source>
-        <translation>Les formats de modèle quantifié (HDF5 compacté, safetensors déquantifié, GGUF) sont écrits par les commandes d’export du cœur ; cette version propose les rapports et les graphiques.</translation>
-    </message>
-    <message>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
@@ -340,8 +395,28 @@
         <translation>Exporter vers</translation>
     </message>
     <message>
-        <source>%1 files (*.%2)</source>
-        <translation>Fichiers %1 (*.%2)</translation>
+        <source>Quantized model</source>
+        <translation>Modèle quantifié</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>Ouvrez d’abord un checkpoint ou le modèle de démonstration.</translation>
+    </message>
+    <message>
+        <source>The model is quantized again with the settings of the last run (or the current settings) and written as it goes; the job can be cancelled from the status bar.</source>
+        <translation>Le modèle est de nouveau quantifié avec les réglages du dernier calcul (ou les réglages actuels) et écrit au fur et à mesure ; la tâche peut être annulée depuis la barre d’état.</translation>
+    </message>
+    <message>
+        <source>Per-tensor settings and errors of the last run, with the model-wide totals.</source>
+        <translation>Réglages et erreurs par tenseur du dernier calcul, avec les totaux du modèle.</translation>
+    </message>
+    <message>
+        <source>The chart as it is shown now.</source>
+        <translation>Le graphique tel qu’il est affiché.</translation>
+    </message>
+    <message>
+        <source>%1 files (*%2)</source>
+        <translation>Fichiers %1 (*%2)</translation>
     </message>
 </context>
 <context>
@@ -422,6 +497,113 @@
     </message>
 </context>
 <context>
+    <name>qs::gui::LidarFrameDialog</name>
+    <message>
+        <source>Open LiDAR Frame</source>
+        <translation>Ouvrir une trame LiDAR</translation>
+    </message>
+    <message>
+        <source>&amp;Point cloud:</source>
+        <translation>&amp;Nuage de points :</translation>
+    </message>
+    <message>
+        <source>&amp;Labels (label_2):</source>
+        <translation>&amp;Annotations (label_2) :</translation>
+    </message>
+    <message>
+        <source>&amp;Calibration:</source>
+        <translation>&amp;Calibration :</translation>
+    </message>
+    <message>
+        <source>Detections &amp;A:</source>
+        <translation>Détections &amp;A :</translation>
+    </message>
+    <message>
+        <source>Detections &amp;B:</source>
+        <translation>Détections &amp;B :</translation>
+    </message>
+    <message>
+        <source>KITTI .bin, nuScenes .pcd.bin, PCD, PLY or LAS</source>
+        <translation>KITTI .bin, nuScenes .pcd.bin, PCD, PLY ou LAS</translation>
+    </message>
+    <message>
+        <source>optional, KITTI label_2 .txt</source>
+        <translation>facultatif, fichier label_2 KITTI .txt</translation>
+    </message>
+    <message>
+        <source>needed with labels or KITTI result files</source>
+        <translation>nécessaire avec des annotations ou des résultats KITTI</translation>
+    </message>
+    <message>
+        <source>optional, pred_velo or KITTI result .txt</source>
+        <translation>facultatif, pred_velo ou résultat KITTI .txt</translation>
+    </message>
+    <message>
+        <source>optional, e.g. the quantized detector&apos;s output</source>
+        <translation>facultatif, p. ex. la sortie du détecteur quantifié</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Labels and calibration are filled in from the KITTI folder layout (velodyne/, label_2/, calib/); detections from pred_velo_&lt;id&gt;.txt beside the cloud.</source>
+        <translation>Les annotations et la calibration sont déduites de l’arborescence KITTI (velodyne/, label_2/, calib/) ; les détections de pred_velo_&lt;id&gt;.txt à côté du nuage.</translation>
+    </message>
+    <message>
+        <source>Point clouds (%1)</source>
+        <translation>Nuages de points (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>Fichiers texte (*.txt);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Choose a point cloud</source>
+        <translation>Choisir un nuage de points</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Choisir un fichier</translation>
+    </message>
+    <message>
+        <source>Choose a point cloud.</source>
+        <translation>Choisissez un nuage de points.</translation>
+    </message>
+    <message>
+        <source>KITTI labels are in the camera frame: choose the calibration file too.</source>
+        <translation>Les annotations KITTI sont dans le repère de la caméra : choisissez aussi le fichier de calibration.</translation>
+    </message>
+    <message>
+        <source>Point cloud</source>
+        <translation>Nuage de points</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Annotations</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>Calibration</translation>
+    </message>
+    <message>
+        <source>Detections A</source>
+        <translation>Détections A</translation>
+    </message>
+    <message>
+        <source>Detections B</source>
+        <translation>Détections B</translation>
+    </message>
+    <message>
+        <source>%1: no such file (%2)</source>
+        <translation>%1 : fichier introuvable (%2)</translation>
+    </message>
+</context>
+<context>
     <name>qs::gui::ModelDocument</name>
     <message>
         <source>%1: %2</source>
@@ -449,6 +631,18 @@
     <message>
         <source>This build has no report writer.</source>
         <translation>Cette version ne sait pas écrire de rapport.</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>Ouvrez d’abord un checkpoint ou le modèle de démonstration.</translation>
+    </message>
+    <message>
+        <source>Unknown export format: %1</source>
+        <translation>Format d’export inconnu : %1</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>Exporter %1</translation>
     </message>
 </context>
 <context>
@@ -506,12 +700,15 @@
         <translation>Quantification…</translation>
     </message>
     <message>
-        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2's.</source>
+        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2&apos;s.</source>
         <translation>%1 a un rel_err plus faible que %2 sur %3 des %4 tenseurs ; en moyenne son erreur vaut %5 % de celle de %2.</translation>
     </message>
     <message numerus="yes">
         <source>%n tensor(s) quantized.</source>
-        <translation><numerusform>%n tenseur quantifié.</numerusform><numerusform>%n tenseurs quantifiés.</numerusform></translation>
+        <translation>
+            <numerusform>%n tenseur quantifié.</numerusform>
+            <numerusform>%n tenseurs quantifiés.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -853,7 +1050,10 @@
     </message>
     <message numerus="yes">
         <source>%n tensor(s)</source>
-        <translation><numerusform>%n tenseur</numerusform><numerusform>%n tenseurs</numerusform></translation>
+        <translation>
+            <numerusform>%n tenseur</numerusform>
+            <numerusform>%n tenseurs</numerusform>
+        </translation>
     </message>
     <message>
         <source>Name</source>

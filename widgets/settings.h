@@ -34,6 +34,7 @@ private:
 namespace settings {
 inline const Setting<QStringList> recentFiles{"files/recent", {}};
 inline const Setting<QString> lastOpenDir{"files/lastDir", {}};
+inline const Setting<QString> lastLidarDir{"files/lastLidarDir", {}};
 inline const Setting<QByteArray> windowGeometry{"window/geometry", {}};
 inline const Setting<QByteArray> windowState{"window/state", {}};
 inline const Setting<QString> language{"ui/language", {}};  ///< "", "en", "fr", "zh_CN"; "" = system

@@ -32,7 +32,7 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QApplication::translate("main", "Post-training quantization workbench"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("file"), QApplication::translate("main", "Checkpoint to open"), QStringLiteral("[file]"));
+    parser.addPositionalArgument(QStringLiteral("file"), QApplication::translate("main", "Checkpoint or point cloud to open"), QStringLiteral("[file]"));
     const QCommandLineOption demo(QStringLiteral("demo"), QApplication::translate("main", "Open the built-in demo model"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QApplication::translate("main", "Render the window to FILE (PNG) and exit"),

@@ -202,11 +202,13 @@ void LidarCompareWidget::setMetrics(const qs::EvalResult& a, const qs::EvalResul
     }
 }
 
-void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
-                                   const std::filesystem::path& calibPath, const std::filesystem::path& detA,
-                                   const std::filesystem::path& detB)
+LidarFrame loadLidarFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
+                          const std::filesystem::path& calibPath, const std::filesystem::path& detA,
+                          const std::filesystem::path& detB)
 {
-    const qs::PointCloud pc = qs::readPointCloud(cloud);
+    LidarFrame f;
+    f.id = qs::frameIdOf(cloud);
+    f.cloud = qs::readPointCloud(cloud);
     std::optional<qs::KittiCalib> calib;
     if (!calibPath.empty()) calib = qs::readKittiCalib(calibPath);
     if (!label.empty() && !calib)
@@ -220,19 +222,33 @@ void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std
         if (calib) qs::fillProjectedImageBoxes(*calib, d);
         return d;
     };
-    const auto a = readDets(detA), b = readDets(detB);
-    setPointCloud(pc);
-    std::vector<qs::Box3D> shownGt;
+    f.detectionsA = readDets(detA);
+    f.detectionsB = readDets(detB);
     for (const auto& g : gt)
-        if (!g.isDontCare()) shownGt.push_back(g);
-    setGroundTruth(shownGt);
-    setDetectionsA(a);
-    setDetectionsB(b);
+        if (!g.isDontCare()) f.groundTruth.push_back(g);
     if (!gt.empty()) {
-        const std::string id = qs::frameIdOf(cloud);
-        setMetrics(qs::evaluateDetections({qs::EvalFrame{id, gt, a}}),
-                   qs::evaluateDetections({qs::EvalFrame{id, gt, b}}));
+        // The evaluation needs the DontCare regions; the views show the real boxes only.
+        f.evalA = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsA}});
+        f.evalB = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsB}});
     }
+    return f;
+}
+
+void LidarCompareWidget::showFrame(const LidarFrame& frame)
+{
+    setPointCloud(frame.cloud);
+    setGroundTruth(frame.groundTruth);
+    setDetectionsA(frame.detectionsA);
+    setDetectionsB(frame.detectionsB);
+    if (frame.evalA && frame.evalB) setMetrics(*frame.evalA, *frame.evalB);
+    else m_table->setRowCount(0);
+}
+
+void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
+                                   const std::filesystem::path& calibPath, const std::filesystem::path& detA,
+                                   const std::filesystem::path& detB)
+{
+    showFrame(loadLidarFrame(cloud, label, calibPath, detA, detB));
 }
 
 QString LidarCompareWidget::pickedText() const { return m_picked->text(); }
