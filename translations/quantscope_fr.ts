@@ -11,10 +11,6 @@
         </translation>
     </message>
     <message>
-        <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
-        <translation>Ouvrez un checkpoint (Ctrl+O), déposez-en un ici ou ouvrez le modèle de démonstration.</translation>
-    </message>
-    <message>
         <source>Could not open the file</source>
         <translation>Impossible d’ouvrir le fichier</translation>
     </message>
@@ -198,6 +194,10 @@
         <source>%1: %2 points; labelled boxes: %3; detections A: %4, B: %5</source>
         <translation>%1 : %2 points ; boîtes annotées : %3 ; détections A : %4, B : %5</translation>
     </message>
+    <message>
+        <source>Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here.</source>
+        <translation>Ouvrez un checkpoint (Ctrl+O) ou une trame LiDAR (Ctrl+Maj+O), ou déposez un fichier ici.</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -224,6 +224,14 @@
     <message>
         <source>Checkpoint or point cloud to open</source>
         <translation>Checkpoint ou nuage de points à ouvrir</translation>
+    </message>
+    <message>
+        <source>Quantize the model once it is open</source>
+        <translation>Quantifier le modèle dès son ouverture</translation>
+    </message>
+    <message>
+        <source>Quantize with the method and the comparison method once the model is open</source>
+        <translation>Quantifier avec la méthode et la méthode de comparaison dès l’ouverture du modèle</translation>
     </message>
 </context>
 <context>

@@ -10,10 +10,6 @@
         </translation>
     </message>
     <message>
-        <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
-        <translation>打开检查点 (Ctrl+O)、拖放文件到此处，或打开演示模型。</translation>
-    </message>
-    <message>
         <source>Could not open the file</source>
         <translation>无法打开文件</translation>
     </message>
@@ -197,6 +193,10 @@
         <source>%1: %2 points; labelled boxes: %3; detections A: %4, B: %5</source>
         <translation>%1：%2 个点；标注框：%3；检测 A：%4，B：%5</translation>
     </message>
+    <message>
+        <source>Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here.</source>
+        <translation>打开检查点 (Ctrl+O) 或 LiDAR 帧 (Ctrl+Shift+O)，或将文件拖放到此处。</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
@@ -223,6 +223,14 @@
     <message>
         <source>Checkpoint or point cloud to open</source>
         <translation>要打开的检查点或点云</translation>
+    </message>
+    <message>
+        <source>Quantize the model once it is open</source>
+        <translation>模型打开后立即量化</translation>
+    </message>
+    <message>
+        <source>Quantize with the method and the comparison method once the model is open</source>
+        <translation>模型打开后立即用所选方法和对比方法量化</translation>
     </message>
 </context>
 <context>

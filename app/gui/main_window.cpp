@@ -141,7 +141,7 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings::windowGeometry.get());
     restoreState(settings::windowState.get());
     retranslate();
-    statusBar()->showMessage(tr("Open a checkpoint (Ctrl+O), drop one here, or open the demo model."));
+    statusBar()->showMessage(tr("Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here."));
 }
 
 MainWindow::~MainWindow() = default;

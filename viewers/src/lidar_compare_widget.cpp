@@ -5,6 +5,7 @@
 #include "quantscope/lidar/kitti.h"
 
 #include <QCheckBox>
+#include <QColor>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QHBoxLayout>
@@ -14,6 +15,8 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace qs::viewers {
 
@@ -98,6 +101,7 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
     m_table->setHorizontalHeaderLabels({tr("Class"), tr("AP 3D A"), tr("AP 3D B"), tr("Δ 3D"), tr("AP BEV A"),
                                         tr("AP BEV B"), tr("Δ BEV")});
     m_table->verticalHeader()->hide();
+    m_table->setToolTip(tr("KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains)."));
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setMaximumHeight(130);
@@ -175,30 +179,42 @@ void LidarCompareWidget::setLabels(const QString& a, const QString& b)
     m_titleB->setText(b);
 }
 
-void LidarCompareWidget::setMetrics(const qs::EvalResult& a, const qs::EvalResult& b)
+void LidarCompareWidget::setMetrics(const qs::EvalResult& a, const qs::EvalResult& b) { fillMetrics(&a, &b); }
+
+void LidarCompareWidget::fillMetrics(const qs::EvalResult* a, const qs::EvalResult* b)
 {
     m_table->setRowCount(0);
-    for (const auto& ca : a.classes) {
-        const qs::ClassEvaluation* cb = nullptr;
-        for (const auto& c : b.classes)
-            if (c.name == ca.name) cb = &c;
+    const qs::EvalResult* rows = a ? a : b;
+    if (!rows) return;
+    auto find = [](const qs::EvalResult* r, const std::string& name) -> const qs::ClassEvaluation* {
+        if (r)
+            for (const auto& c : r->classes)
+                if (c.name == name) return &c;
+        return nullptr;
+    };
+    for (const auto& c : rows->classes) {
+        const qs::ClassEvaluation* ca = find(a, c.name);
+        const qs::ClassEvaluation* cb = find(b, c.name);
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        m_table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(ca.name)));
-        const bool noGt = ca.numGt[1] == 0;
-        auto set = [&](int col, const QString& text) {
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(c.name)));
+        const bool noGt = c.numGt[1] == 0;
+        auto set = [&](int col, const QString& text, double delta = 0) {
             auto* item = new QTableWidgetItem(noGt ? tr("n/a") : text);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            // Losses red, gains green: the reason to look at A vs B at all.
+            if (!noGt && std::abs(delta) >= 5e-5) item->setForeground(delta < 0 ? QColor(200, 40, 40) : QColor(30, 140, 60));
             m_table->setItem(row, col, item);
         };
-        const double a3 = ca.d3[1].ap, ab = ca.bev[1].ap;
-        const double b3 = cb ? cb->d3[1].ap : 0.0, bb = cb ? cb->bev[1].ap : 0.0;
-        set(1, pct(a3));
-        set(2, pct(b3));
-        set(3, signedPct(b3 - a3));
-        set(4, pct(ab));
-        set(5, pct(bb));
-        set(6, signedPct(bb - ab));
+        const QString none = QStringLiteral("—");
+        for (int k = 0; k < 2; ++k) {  // 3D, then BEV
+            auto ap = [k](const qs::ClassEvaluation* e) { return k == 0 ? e->d3[1].ap : e->bev[1].ap; };
+            const int col = 1 + 3 * k;
+            set(col, ca ? pct(ap(ca)) : none);
+            set(col + 1, cb ? pct(ap(cb)) : none);
+            if (ca && cb) set(col + 2, signedPct(ap(cb) - ap(ca)), ap(cb) - ap(ca));
+            else set(col + 2, none);
+        }
     }
 }
 
@@ -226,11 +242,10 @@ LidarFrame loadLidarFrame(const std::filesystem::path& cloud, const std::filesys
     f.detectionsB = readDets(detB);
     for (const auto& g : gt)
         if (!g.isDontCare()) f.groundTruth.push_back(g);
-    if (!gt.empty()) {
-        // The evaluation needs the DontCare regions; the views show the real boxes only.
-        f.evalA = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsA}});
-        f.evalB = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsB}});
-    }
+    // Scored only where there is something to score: labels, and a detection file for the set.
+    // The evaluation needs the DontCare regions; the views show the real boxes only.
+    if (!gt.empty() && !detA.empty()) f.evalA = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsA}});
+    if (!gt.empty() && !detB.empty()) f.evalB = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsB}});
     return f;
 }
 
@@ -240,8 +255,7 @@ void LidarCompareWidget::showFrame(const LidarFrame& frame)
     setGroundTruth(frame.groundTruth);
     setDetectionsA(frame.detectionsA);
     setDetectionsB(frame.detectionsB);
-    if (frame.evalA && frame.evalB) setMetrics(*frame.evalA, *frame.evalB);
-    else m_table->setRowCount(0);
+    fillMetrics(frame.evalA ? &*frame.evalA : nullptr, frame.evalB ? &*frame.evalB : nullptr);
 }
 
 void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,

@@ -27,7 +27,7 @@ struct LidarFrame {
     qs::PointCloud cloud;
     std::vector<qs::Box3D> groundTruth;   ///< DontCare boxes removed
     std::vector<qs::Box3D> detectionsA, detectionsB;
-    std::optional<qs::EvalResult> evalA, evalB;  ///< scored against the labels when there are any
+    std::optional<qs::EvalResult> evalA, evalB;  ///< scored when there are labels and that set's file
 };
 
 /// Reads a frame: a point cloud (any format readPointCloud knows), label_2 + calib (empty
@@ -70,6 +70,8 @@ Q_SIGNALS:
     void boxPicked(const qs::viewers::PickedBox& picked);
 
 private:
+    /// As setMetrics; a missing set shows "—" (no detection file), none at all empties the table.
+    void fillMetrics(const qs::EvalResult* a, const qs::EvalResult* b);
     void showPicked(const PickedBox& picked);
     void linkCameras(PointCloudView* from, PointCloudView* to);
 
