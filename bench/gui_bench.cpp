@@ -156,7 +156,7 @@ public:
                         slider, slider < 16.0 ? "met" : "NOT met", sliderBase, sliderBase / slider);
             if (query >= 0) std::printf("    of which ThresholdExplorer::query alone: %.3f ms\n", query);
         } else {
-            std::printf("  slider move -> updated numbers: not measured (no threshold explorer in this build)\n");
+            std::printf("  slider move -> updated numbers: not measured (filtered out, or no threshold explorer in this build)\n");
         }
         if (hist > 0 && histBase > 0)
             std::printf("  histogram redraw (rebin + series + paint 900x420): %.2f ms (target < 50 ms: %s); "

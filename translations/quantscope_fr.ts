@@ -1115,4 +1115,143 @@
         <translation>impossible d’écrire %1 : %2</translation>
     </message>
 </context>
+<context>
+    <name>qs::viewers::LidarCompareWidget</name>
+    <message>
+        <source>%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad</source>
+        <translation>%1 en (%2, %3, %4) m, taille %5 x %6 x %7 m, cap %8 rad</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Intensity</source>
+        <translation>Intensité</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Hauteur</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <source>Solid</source>
+        <translation>Uni</translation>
+    </message>
+    <message>
+        <source>point size </source>
+        <translation>taille des points </translation>
+    </message>
+    <message>
+        <source>Ground truth</source>
+        <translation>Vérité terrain</translation>
+    </message>
+    <message>
+        <source>Detections</source>
+        <translation>Détections</translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation>Scores</translation>
+    </message>
+    <message>
+        <source>Perspective</source>
+        <translation>Perspective</translation>
+    </message>
+    <message>
+        <source>Bird&apos;s eye</source>
+        <translation>Vue de dessus</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>AP 3D A</source>
+        <translation>AP 3D A</translation>
+    </message>
+    <message>
+        <source>AP 3D B</source>
+        <translation>AP 3D B</translation>
+    </message>
+    <message>
+        <source>Δ 3D</source>
+        <translation>Δ 3D</translation>
+    </message>
+    <message>
+        <source>AP BEV A</source>
+        <translation>AP BEV A</translation>
+    </message>
+    <message>
+        <source>AP BEV B</source>
+        <translation>AP BEV B</translation>
+    </message>
+    <message>
+        <source>Δ BEV</source>
+        <translation>Δ BEV</translation>
+    </message>
+    <message>
+        <source>KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains).</source>
+        <translation>AP|R40 KITTI en difficulté modérée, en % ; Δ = B − A (rouge : B perd, vert : B gagne).</translation>
+    </message>
+    <message>
+        <source>Click a box to see its attributes and match.</source>
+        <translation>Cliquez sur une boîte pour voir ses attributs et son appariement.</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n/d</translation>
+    </message>
+    <message>
+        <source>ground truth</source>
+        <translation>vérité terrain</translation>
+    </message>
+    <message>
+        <source>detection A</source>
+        <translation>détection A</translation>
+    </message>
+    <message>
+        <source>detection B</source>
+        <translation>détection B</translation>
+    </message>
+    <message>
+        <source>%1 #%2: %3</source>
+        <translation>%1 n° %2 : %3</translation>
+    </message>
+    <message>
+        <source>, score %1</source>
+        <translation>, score %1</translation>
+    </message>
+    <message>
+        <source>
+True positive: matches ground truth #%1, IoU 3D %2, BEV %3</source>
+        <translation>
+Vrai positif : apparié à la vérité terrain n° %1, IoU 3D %2, BEV %3</translation>
+    </message>
+    <message>
+        <source>
+False positive (best IoU 3D with a %1: %2)</source>
+        <translation>
+Faux positif (meilleure IoU 3D avec un objet %1 : %2)</translation>
+    </message>
+    <message>
+        <source>
+Matched by %1 #%2, IoU 3D %3, BEV %4</source>
+        <translation>
+Apparié par %1 n° %2, IoU 3D %3, BEV %4</translation>
+    </message>
+    <message>
+        <source>
+Missed: no detection matches it</source>
+        <translation>
+Manqué : aucune détection ne lui correspond</translation>
+    </message>
+</context>
 </TS>

@@ -1112,4 +1112,143 @@
         <translation>无法写入 %1：%2</translation>
     </message>
 </context>
+<context>
+    <name>qs::viewers::LidarCompareWidget</name>
+    <message>
+        <source>%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad</source>
+        <translation>%1 位于 (%2, %3, %4) m，尺寸 %5 x %6 x %7 m，朝向 %8 rad</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Intensity</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Solid</source>
+        <translation>纯色</translation>
+    </message>
+    <message>
+        <source>point size </source>
+        <translation>点大小 </translation>
+    </message>
+    <message>
+        <source>Ground truth</source>
+        <translation>真值</translation>
+    </message>
+    <message>
+        <source>Detections</source>
+        <translation>检测结果</translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>Perspective</source>
+        <translation>透视</translation>
+    </message>
+    <message>
+        <source>Bird&apos;s eye</source>
+        <translation>鸟瞰</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>AP 3D A</source>
+        <translation>AP 3D A</translation>
+    </message>
+    <message>
+        <source>AP 3D B</source>
+        <translation>AP 3D B</translation>
+    </message>
+    <message>
+        <source>Δ 3D</source>
+        <translation>Δ 3D</translation>
+    </message>
+    <message>
+        <source>AP BEV A</source>
+        <translation>AP BEV A</translation>
+    </message>
+    <message>
+        <source>AP BEV B</source>
+        <translation>AP BEV B</translation>
+    </message>
+    <message>
+        <source>Δ BEV</source>
+        <translation>Δ BEV</translation>
+    </message>
+    <message>
+        <source>KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains).</source>
+        <translation>KITTI 中等难度 AP|R40（%）；Δ = B − A（红色：B 下降，绿色：B 提升）。</translation>
+    </message>
+    <message>
+        <source>Click a box to see its attributes and match.</source>
+        <translation>点击一个框查看其属性和匹配情况。</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>ground truth</source>
+        <translation>真值</translation>
+    </message>
+    <message>
+        <source>detection A</source>
+        <translation>检测 A</translation>
+    </message>
+    <message>
+        <source>detection B</source>
+        <translation>检测 B</translation>
+    </message>
+    <message>
+        <source>%1 #%2: %3</source>
+        <translation>%1 #%2：%3</translation>
+    </message>
+    <message>
+        <source>, score %1</source>
+        <translation>，分数 %1</translation>
+    </message>
+    <message>
+        <source>
+True positive: matches ground truth #%1, IoU 3D %2, BEV %3</source>
+        <translation>
+真正例：匹配真值 #%1，IoU 3D %2，BEV %3</translation>
+    </message>
+    <message>
+        <source>
+False positive (best IoU 3D with a %1: %2)</source>
+        <translation>
+假正例（与 %1 的最佳 IoU 3D：%2）</translation>
+    </message>
+    <message>
+        <source>
+Matched by %1 #%2, IoU 3D %3, BEV %4</source>
+        <translation>
+被 %1 #%2 匹配，IoU 3D %3，BEV %4</translation>
+    </message>
+    <message>
+        <source>
+Missed: no detection matches it</source>
+        <translation>
+漏检：没有检测结果与之匹配</translation>
+    </message>
+</context>
 </TS>

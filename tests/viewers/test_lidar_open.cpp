@@ -4,6 +4,7 @@
 #include "main_window.h"
 
 #include "action_registry.h"
+#include "language.h"
 #include "lidar_frame_dialog.h"
 #include "log_pane.h"
 #include "settings.h"
@@ -14,6 +15,7 @@
 #include "test_data.h"
 
 #include <QAction>
+#include <QCheckBox>
 #include <QApplication>
 #include <QFile>
 #include <QLineEdit>
@@ -152,6 +154,14 @@ private Q_SLOTS:
         QCOMPARE(t->item(0, 2)->text(), QStringLiteral("0.00"));
         QCOMPARE(t->item(0, 3)->text(), QStringLiteral("-100.00"));
         lidar->grab().save(QStringLiteral(QS_BINARY_DIR "/tests/viewers/lidar_open_frame.png"));
+
+        // The LiDAR tab follows a language change like the rest of the window.
+        auto* gt = lidar->findChild<QCheckBox*>(QStringLiteral("lidarShowGroundTruth"));
+        const QString english = gt->text();
+        QVERIFY(applyLanguage(QStringLiteral("fr")));
+        QTRY_COMPARE(gt->text(), QStringLiteral("Vérité terrain"));
+        QVERIFY(applyLanguage(QStringLiteral("en")));
+        QTRY_COMPARE(gt->text(), english);
     }
 
     void brokenCloudIsReported()

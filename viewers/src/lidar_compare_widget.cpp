@@ -8,6 +8,7 @@
 #include <QColor>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -43,7 +44,7 @@ QWidget* titled(QLabel* title, PointCloudView* view)
 
 QString boxText(const qs::Box3D& b)
 {
-    return QObject::tr("%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad")
+    return LidarCompareWidget::tr("%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad")
         .arg(QString::fromStdString(b.className))
         .arg(b.x, 0, 'f', 2).arg(b.y, 0, 'f', 2).arg(b.z, 0, 'f', 2)
         .arg(b.dx, 0, 'f', 2).arg(b.dy, 0, 'f', 2).arg(b.dz, 0, 'f', 2)
@@ -69,22 +70,22 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
 
     m_colorMode = new QComboBox;
     m_colorMode->setObjectName(QStringLiteral("lidarColorMode"));
-    m_colorMode->addItem(tr("Intensity"), static_cast<int>(ColorMode::Intensity));
-    m_colorMode->addItem(tr("Height"), static_cast<int>(ColorMode::Height));
-    m_colorMode->addItem(tr("Distance"), static_cast<int>(ColorMode::Distance));
-    m_colorMode->addItem(tr("Solid"), static_cast<int>(ColorMode::Solid));
+    for (ColorMode m : {ColorMode::Intensity, ColorMode::Height, ColorMode::Distance, ColorMode::Solid})
+        m_colorMode->addItem(QString(), static_cast<int>(m));
     m_pointSize = new QDoubleSpinBox;
     m_pointSize->setObjectName(QStringLiteral("lidarPointSize"));
     m_pointSize->setRange(1, 10);
     m_pointSize->setSingleStep(0.5);
     m_pointSize->setValue(1);
-    m_pointSize->setPrefix(tr("point size "));
-    m_showGt = new QCheckBox(tr("Ground truth"));
-    m_showDet = new QCheckBox(tr("Detections"));
-    m_showScores = new QCheckBox(tr("Scores"));
+    m_showGt = new QCheckBox;
+    m_showDet = new QCheckBox;
+    m_showScores = new QCheckBox;
+    m_showGt->setObjectName(QStringLiteral("lidarShowGroundTruth"));
+    m_showDet->setObjectName(QStringLiteral("lidarShowDetections"));
+    m_showScores->setObjectName(QStringLiteral("lidarShowScores"));
     for (auto* c : {m_showGt, m_showDet, m_showScores}) c->setChecked(true);
-    auto* perspective = new QPushButton(tr("Perspective"));
-    auto* birdsEye = new QPushButton(tr("Bird's eye"));
+    auto* perspective = m_perspective = new QPushButton;
+    auto* birdsEye = m_birdsEye = new QPushButton;
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_colorMode);
@@ -98,14 +99,11 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
 
     m_table = new QTableWidget(0, 7);
     m_table->setObjectName(QStringLiteral("lidarApTable"));
-    m_table->setHorizontalHeaderLabels({tr("Class"), tr("AP 3D A"), tr("AP 3D B"), tr("Δ 3D"), tr("AP BEV A"),
-                                        tr("AP BEV B"), tr("Δ BEV")});
     m_table->verticalHeader()->hide();
-    m_table->setToolTip(tr("KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains)."));
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setMaximumHeight(130);
-    m_picked = new QLabel(tr("Click a box to see its attributes and match."));
+    m_picked = new QLabel;
     m_picked->setObjectName(QStringLiteral("lidarPickedBox"));
     m_picked->setWordWrap(true);
     m_picked->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -117,6 +115,7 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
     layout->addLayout(controls);
     layout->addWidget(splitter, 1);
     layout->addLayout(bottom);
+    retranslate();
 
     connect(m_colorMode, &QComboBox::currentIndexChanged, this, [this](int) {
         const auto mode = static_cast<ColorMode>(m_colorMode->currentData().toInt());
@@ -149,6 +148,28 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
             showPicked(p);
             Q_EMIT boxPicked(p);
         });
+}
+
+void LidarCompareWidget::retranslate()
+{
+    static const char* modes[] = {QT_TR_NOOP("Intensity"), QT_TR_NOOP("Height"), QT_TR_NOOP("Distance"), QT_TR_NOOP("Solid")};
+    for (int i = 0; i < m_colorMode->count() && i < 4; ++i) m_colorMode->setItemText(i, tr(modes[i]));
+    m_pointSize->setPrefix(tr("point size "));
+    m_showGt->setText(tr("Ground truth"));
+    m_showDet->setText(tr("Detections"));
+    m_showScores->setText(tr("Scores"));
+    m_perspective->setText(tr("Perspective"));
+    m_birdsEye->setText(tr("Bird's eye"));
+    m_table->setHorizontalHeaderLabels({tr("Class"), tr("AP 3D A"), tr("AP 3D B"), tr("Δ 3D"), tr("AP BEV A"),
+                                        tr("AP BEV B"), tr("Δ BEV")});
+    m_table->setToolTip(tr("KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains)."));
+    if (!m_havePick) m_picked->setText(tr("Click a box to see its attributes and match."));
+}
+
+void LidarCompareWidget::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
 }
 
 void LidarCompareWidget::linkCameras(PointCloudView* from, PointCloudView* to)
@@ -269,7 +290,7 @@ QString LidarCompareWidget::pickedText() const { return m_picked->text(); }
 
 void LidarCompareWidget::showPicked(const PickedBox& p)
 {
-    static const char* setNames[] = {"ground truth", "detection A", "detection B"};
+    static const char* setNames[] = {QT_TR_NOOP("ground truth"), QT_TR_NOOP("detection A"), QT_TR_NOOP("detection B")};
     QString text = tr("%1 #%2: %3").arg(tr(setNames[static_cast<int>(p.set)])).arg(p.index).arg(boxText(p.box));
     if (p.set != BoxSet::GroundTruth) {
         text += tr(", score %1").arg(p.box.score, 0, 'f', 3);
@@ -285,6 +306,7 @@ void LidarCompareWidget::showPicked(const PickedBox& p)
                                  : tr("\nMissed: no detection matches it");
     }
     m_picked->setText(text);
+    m_havePick = true;
 }
 
 }  // namespace qs::viewers

@@ -16,6 +16,7 @@ class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace qs::viewers {
@@ -69,7 +70,11 @@ public:
 Q_SIGNALS:
     void boxPicked(const qs::viewers::PickedBox& picked);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslate();
     /// As setMetrics; a missing set shows "—" (no detection file), none at all empties the table.
     void fillMetrics(const qs::EvalResult* a, const qs::EvalResult* b);
     void showPicked(const PickedBox& picked);
@@ -86,6 +91,9 @@ private:
     QCheckBox* m_showScores = nullptr;
     QTableWidget* m_table = nullptr;
     QLabel* m_picked = nullptr;
+    QPushButton* m_perspective = nullptr;
+    QPushButton* m_birdsEye = nullptr;
+    bool m_havePick = false;
 };
 
 }  // namespace qs::viewers
