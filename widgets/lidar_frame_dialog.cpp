@@ -38,7 +38,9 @@ LidarFrameDialog::LidarFrameDialog(QWidget* parent)
         auto* row = new QHBoxLayout;
         row->addWidget(edit, 1);
         row->addWidget(browseButton);
-        form->addRow(labels[i], row);
+        auto* label = new QLabel(labels[i]);
+        label->setBuddy(edit);  // the row is a layout: QFormLayout would not set the buddy (&-mnemonics)
+        form->addRow(label, row);
         m_edits[i] = edit;
         connect(browseButton, &QPushButton::clicked, this, [this, i] { browse(Field(i)); });
         connect(edit, &QLineEdit::textChanged, this, &LidarFrameDialog::validate);

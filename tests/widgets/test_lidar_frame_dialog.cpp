@@ -121,6 +121,12 @@ private Q_SLOTS:
         auto* problem = dialog.findChild<QLabel*>(QStringLiteral("lidarFrameProblem"));
         QVERIFY(open && problem);
         QVERIFY(!open->isEnabled());  // nothing chosen yet
+        // Every field has a label whose Alt+letter reaches it (a literal "&" would show otherwise).
+        for (Field f : {Field::Cloud, Field::Label, Field::Calib, Field::DetA, Field::DetB}) {
+            bool labelled = false;
+            for (QLabel* l : dialog.findChildren<QLabel*>()) labelled |= l->buddy() == dialog.field(f);
+            QVERIFY(labelled);
+        }
         QVERIFY(!dialog.problem().isEmpty());
 
         // Typed as a user would: the other fields fill in once the path names a file.
@@ -148,6 +154,9 @@ private Q_SLOTS:
         QCOMPARE(p.cloud, q(root / "velodyne/000004.bin"));
         QCOMPARE(p.detA, q(fov / "pred_velo_000003.txt"));
         QVERIFY(p.detB.isEmpty());
+
+        // For people reviewing the build (not compared).
+        dialog.grab().save(QStringLiteral(QS_BINARY_DIR "/tests/widgets/lidar_frame_dialog.png"));
 
         // A file that does not exist is named.
         dialog.field(Field::DetB)->setText(QStringLiteral("/nonexistent/det.txt"));
