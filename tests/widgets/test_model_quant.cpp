@@ -165,6 +165,8 @@ private Q_SLOTS:
             QCOMPARE(dialog.formatId(), QStringLiteral("gguf"));
             formats->setCurrentIndex(formats->findData(QStringLiteral("package")));
             QCOMPARE(dialog.path(), QStringLiteral("/tmp/m.qs.h5"));
+            dialog.show();
+            dialog.grab().save(QStringLiteral(QS_BINARY_DIR "/tests/widgets/export_dialog.png"));  // for reviewers
         }
         QTemporaryDir dir;
         const QString out = dir.filePath(QStringLiteral("stories-q4.qs.h5"));
