@@ -198,6 +198,14 @@
         <source>Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here.</source>
         <translation>Ouvrez un checkpoint (Ctrl+O) ou une trame LiDAR (Ctrl+Maj+O), ou déposez un fichier ici.</translation>
     </message>
+    <message>
+        <source>A — open a point cloud with File ▸ Open LiDAR Frame… (Ctrl+Shift+O) or drop one here</source>
+        <translation>A — ouvrez un nuage de points avec Fichier ▸ Ouvrir une trame LiDAR… (Ctrl+Maj+O) ou déposez-le ici</translation>
+    </message>
+    <message>
+        <source>B — detections to compare with A</source>
+        <translation>B — détections à comparer avec A</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

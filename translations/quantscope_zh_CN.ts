@@ -197,6 +197,14 @@
         <source>Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here.</source>
         <translation>打开检查点 (Ctrl+O) 或 LiDAR 帧 (Ctrl+Shift+O)，或将文件拖放到此处。</translation>
     </message>
+    <message>
+        <source>A — open a point cloud with File ▸ Open LiDAR Frame… (Ctrl+Shift+O) or drop one here</source>
+        <translation>A — 通过“文件 ▸ 打开 LiDAR 帧…”(Ctrl+Shift+O) 打开点云，或将其拖放到此处</translation>
+    </message>
+    <message>
+        <source>B — detections to compare with A</source>
+        <translation>B — 与 A 比较的检测结果</translation>
+    </message>
 </context>
 <context>
     <name>main</name>

@@ -312,6 +312,7 @@ void MainWindow::openLidarFrame(const LidarFramePaths& paths)
                 path(paths.cloud), path(paths.label), path(paths.calib), path(paths.detA), path(paths.detB)));
             return [this, frame, paths, name] {
                 m_lidar->showFrame(*frame);
+                m_lidarFrameShown = true;
                 auto title = [](const QString& set, const QString& file) {
                     return file.isEmpty() ? tr("%1: no detections").arg(set) : tr("%1: %2").arg(set, QFileInfo(file).fileName());
                 };
@@ -479,6 +480,11 @@ void MainWindow::retranslate()
     m_tabs->setTabText(1, tr("Teaching"));
     m_tabs->setTabText(2, tr("Model"));
     if (m_tabs->count() > 3) m_tabs->setTabText(3, tr("LiDAR"));
+#ifdef QS_HAVE_VIEWERS
+    if (m_lidar && !m_lidarFrameShown)
+        m_lidar->setLabels(tr("A — open a point cloud with File ▸ Open LiDAR Frame… (Ctrl+Shift+O) or drop one here"),
+                           tr("B — detections to compare with A"));
+#endif
     m_teaching->retranslate();
     m_modelView->retranslate();
     m_browserDock->setWindowTitle(tr("Model"));

@@ -106,6 +106,7 @@ private:
     qs::gui::ModelQuantSession* m_session;
     qs::gui::JobRunner* m_lidarRunner;
     qs::viewers::LidarCompareWidget* m_lidar = nullptr;
+    bool m_lidarFrameShown = false;  ///< until then the LiDAR titles say how to open a frame
     QTabWidget* m_tabs;
     QDockWidget* m_browserDock;
     QDockWidget* m_controlsDock;

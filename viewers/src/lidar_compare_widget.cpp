@@ -37,6 +37,9 @@ QWidget* titled(QLabel* title, PointCloudView* view)
     auto* l = new QVBoxLayout(w);
     l->setContentsMargins(0, 0, 0, 0);
     l->setSpacing(2);
+    // A long title wraps instead of widening its half: the two views stay the same size.
+    title->setWordWrap(true);
+    title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     l->addWidget(title);
     l->addWidget(view, 1);
     return w;
@@ -67,6 +70,8 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(titled(m_titleA, m_viewA));
     splitter->addWidget(titled(m_titleB, m_viewB));
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
 
     m_colorMode = new QComboBox;
     m_colorMode->setObjectName(QStringLiteral("lidarColorMode"));
