@@ -57,6 +57,30 @@ LidarFramePaths inferLidarFramePaths(const QString& cloud)
     return p;
 }
 
+LidarFramePaths lidarFrameFromFiles(const QStringList& files)
+{
+    LidarFramePaths given;
+    for (const QString& f : files) {
+        const QFileInfo fi(f);
+        const QString dir = fi.absoluteDir().dirName();
+        if (given.cloud.isEmpty() && classifyFile(f) == DroppedFileKind::PointCloud) given.cloud = fi.absoluteFilePath();
+        else if (dir == QLatin1String("label_2") && given.label.isEmpty()) given.label = fi.absoluteFilePath();
+        else if (dir == QLatin1String("calib") && given.calib.isEmpty()) given.calib = fi.absoluteFilePath();
+        else if (given.detA.isEmpty()) given.detA = fi.absoluteFilePath();
+        else if (given.detB.isEmpty()) given.detB = fi.absoluteFilePath();
+    }
+    if (given.cloud.isEmpty()) return {};
+    LidarFramePaths p = inferLidarFramePaths(given.cloud);
+    if (!given.label.isEmpty()) p.label = given.label;
+    if (!given.calib.isEmpty()) p.calib = given.calib;
+    // Dropped detections replace the inferred ones (pred_velo beside the cloud) entirely.
+    if (!given.detA.isEmpty()) {
+        p.detA = given.detA;
+        p.detB = given.detB;
+    }
+    return p;
+}
+
 DroppedFileKind classifyFile(const QString& path)
 {
     const QString name = QFileInfo(path).fileName().toLower();

@@ -4,6 +4,7 @@
 // LiDAR frame dialog, drag and drop and the command line all use them.
 
 #include <QString>
+#include <QStringList>
 
 namespace qs::gui {
 
@@ -23,6 +24,12 @@ struct LidarFramePaths {
 ///    `<split>/calib/<id>.txt` (also when label_2/ and calib/ sit beside the cloud);
 ///  - CUDA-PointPillars layout `<dir>/<id>.bin` + `<dir>/pred_velo_<id>.txt` → detections A.
 LidarFramePaths inferLidarFramePaths(const QString& cloud);
+
+/// Several files dropped at once: the first point cloud, with the rest assigned by folder
+/// (`label_2/` → labels, `calib/` → calibration) and the other files as detections A then B;
+/// what is still missing comes from the folder layout (inferLidarFramePaths). Empty `cloud`
+/// when no file is a point cloud.
+LidarFramePaths lidarFrameFromFiles(const QStringList& files);
 
 enum class DroppedFileKind { Checkpoint, PointCloud };
 

@@ -520,9 +520,13 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 
 void MainWindow::dropEvent(QDropEvent* event)
 {
-    const auto urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) {
-        openFile(urls.first().toLocalFile());
-        event->acceptProposedAction();
-    }
+    QStringList files;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) files << url.toLocalFile();
+    if (files.isEmpty()) return;
+    event->acceptProposedAction();
+    // A scan dropped with its label/calib/detection files opens as one frame.
+    if (files.size() > 1)
+        if (const LidarFramePaths frame = lidarFrameFromFiles(files); !frame.cloud.isEmpty()) return openLidarFrame(frame);
+    openFile(files.first());
 }

@@ -104,6 +104,19 @@ private Q_SLOTS:
         QApplication::sendEvent(&window, &drop);
         QVERIFY(opened.wait(20000));
         QCOMPARE(lidar->viewA()->drawnPointCount(), finitePoints(root / "velodyne/000001.bin"));
+
+        // A scan dropped together with a detection file opens as one frame with detections A.
+        QS_REQUIRE_DATA(fov, "lidar/kitti_fov");
+        QMimeData both;
+        both.setUrls({QUrl::fromLocalFile(q(fov / "pred_velo_000003.txt")), QUrl::fromLocalFile(cloud)});
+        QDragEnterEvent enterBoth(QPoint(50, 50), Qt::CopyAction, &both, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enterBoth);  // Qt delivers a drop only after an accepted enter
+        QDropEvent dropBoth(QPointF(50, 50), Qt::CopyAction, &both, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &dropBoth);
+        QVERIFY(opened.wait(20000));
+        QCOMPARE(lidar->viewA()->drawnPointCount(), std::size_t{113110});
+        QCOMPARE(lidar->viewA()->boxes(BoxSet::DetectionsA).size(), std::size_t{5});
+        QCOMPARE(lidar->metricsTable()->item(0, 1)->text(), QStringLiteral("100.00"));  // Car AP 3D of A
     }
 
     void openLidarFrameActionComparesTwoDetectionSets()

@@ -88,6 +88,27 @@ private Q_SLOTS:
         QCOMPARE(none, only);
     }
 
+    void droppedFilesMakeOneFrame()
+    {
+        QS_REQUIRE_DATA(root, "lidar/kitti/training");
+        QS_REQUIRE_DATA(fov, "lidar/kitti_fov");
+        // Detections first, then the scan: the order of a multi-file drop does not matter.
+        const LidarFramePaths p = lidarFrameFromFiles({q(fov / "pred_velo_000003.txt"), q(root / "velodyne/000003.bin"),
+                                                       q(fov / "pred_velo_000004.txt")});
+        QCOMPARE(p.cloud, q(root / "velodyne/000003.bin"));
+        QCOMPARE(p.label, q(root / "label_2/000003.txt"));  // from the layout
+        QCOMPARE(p.calib, q(root / "calib/000003.txt"));
+        QCOMPARE(p.detA, q(fov / "pred_velo_000003.txt"));
+        QCOMPARE(p.detB, q(fov / "pred_velo_000004.txt"));
+        // Explicit label and calib files win over the layout; no point cloud, no frame.
+        const LidarFramePaths q2 = lidarFrameFromFiles({q(fov / "000005.bin"), q(root / "label_2/000005.txt"),
+                                                        q(root / "calib/000005.txt")});
+        QCOMPARE(q2.label, q(root / "label_2/000005.txt"));
+        QCOMPARE(q2.calib, q(root / "calib/000005.txt"));
+        QCOMPARE(q2.detA, q(fov / "pred_velo_000005.txt"));  // inferred beside the cloud
+        QVERIFY(lidarFrameFromFiles({q(fov / "pred_velo_000003.txt")}).cloud.isEmpty());
+    }
+
     void pointCloudsAndCheckpointsAreToldApart()
     {
         QS_REQUIRE_DATA(data, "lidar");
