@@ -17,16 +17,20 @@
 namespace qs::gui {
 
 LidarFrameDialog::LidarFrameDialog(QWidget* parent)
-    : QDialog(parent), m_problem(new QLabel), m_buttons(new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel))
+    : QDialog(parent),
+      m_problem(new QLabel),
+      m_buttons(new QDialogButtonBox(QDialogButtonBox::Open | QDialogButtonBox::Cancel))
 {
     setObjectName(QStringLiteral("lidarFrameDialog"));
     setWindowTitle(tr("Open LiDAR Frame"));
-    static const char* names[] = {"lidarCloudPath", "lidarLabelPath", "lidarCalibPath", "lidarDetAPath", "lidarDetBPath"};
-    const QString labels[] = {tr("&Point cloud:"), tr("&Labels (label_2):"), tr("&Calibration:"), tr("Detections &A:"),
-                              tr("Detections &B:")};
-    const QString hints[] = {tr("KITTI .bin, nuScenes .pcd.bin, PCD, PLY or LAS"), tr("optional, KITTI label_2 .txt"),
-                             tr("needed with labels or KITTI result files"), tr("optional, pred_velo or KITTI result .txt"),
-                             tr("optional, e.g. the quantized detector's output")};
+    static const char* names[] = {"lidarCloudPath", "lidarLabelPath", "lidarCalibPath", "lidarDetAPath",
+                                  "lidarDetBPath"};
+    const QString labels[] = {tr("&Point cloud:"), tr("&Labels (label_2):"), tr("&Calibration:"),
+                              tr("Detections &A:"), tr("Detections &B:")};
+    const QString hints[] = {
+        tr("KITTI .bin, nuScenes .pcd.bin, PCD, PLY or LAS"), tr("optional, KITTI label_2 .txt"),
+        tr("needed with labels or KITTI result files"), tr("optional, pred_velo or KITTI result .txt"),
+        tr("optional, e.g. the quantized detector's output")};
     auto* form = new QFormLayout;
     for (std::size_t i = 0; i < m_edits.size(); ++i) {
         auto* edit = new QLineEdit;
@@ -50,8 +54,9 @@ LidarFrameDialog::LidarFrameDialog(QWidget* parent)
         if (QFileInfo(text.trimmed()).isFile()) inferFromCloud();
     });
 
-    auto* note = new QLabel(tr("Labels and calibration are filled in from the KITTI folder layout "
-                               "(velodyne/, label_2/, calib/); detections from pred_velo_<id>.txt beside the cloud."));
+    auto* note =
+        new QLabel(tr("Labels and calibration are filled in from the KITTI folder layout "
+                      "(velodyne/, label_2/, calib/); detections from pred_velo_<id>.txt beside the cloud."));
     note->setWordWrap(true);
     m_problem->setObjectName(QStringLiteral("lidarFrameProblem"));
     m_problem->setWordWrap(true);
@@ -116,16 +121,20 @@ void LidarFrameDialog::browse(Field f)
     const QString path = QFileDialog::getOpenFileName(this, title, start, filter);
     if (path.isEmpty()) return;
     settings::lastLidarDir.set(QFileInfo(path).absolutePath());
-    if (f == Field::Cloud) setCloud(path);
-    else field(f)->setText(path);
+    if (f == Field::Cloud)
+        setCloud(path);
+    else
+        field(f)->setText(path);
 }
 
 QString LidarFrameDialog::problem() const
 {
     const LidarFramePaths p = paths();
     if (p.cloud.isEmpty()) return tr("Choose a point cloud.");
-    const std::pair<QString, QString> files[] = {{p.cloud, tr("Point cloud")}, {p.label, tr("Labels")},
-                                                 {p.calib, tr("Calibration")}, {p.detA, tr("Detections A")},
+    const std::pair<QString, QString> files[] = {{p.cloud, tr("Point cloud")},
+                                                 {p.label, tr("Labels")},
+                                                 {p.calib, tr("Calibration")},
+                                                 {p.detA, tr("Detections A")},
                                                  {p.detB, tr("Detections B")}};
     for (const auto& [path, what] : files)
         if (!path.isEmpty() && !QFileInfo(path).isFile()) return tr("%1: no such file (%2)").arg(what, path);

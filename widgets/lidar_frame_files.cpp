@@ -63,11 +63,16 @@ LidarFramePaths lidarFrameFromFiles(const QStringList& files)
     for (const QString& f : files) {
         const QFileInfo fi(f);
         const QString dir = fi.absoluteDir().dirName();
-        if (given.cloud.isEmpty() && classifyFile(f) == DroppedFileKind::PointCloud) given.cloud = fi.absoluteFilePath();
-        else if (dir == QLatin1String("label_2") && given.label.isEmpty()) given.label = fi.absoluteFilePath();
-        else if (dir == QLatin1String("calib") && given.calib.isEmpty()) given.calib = fi.absoluteFilePath();
-        else if (given.detA.isEmpty()) given.detA = fi.absoluteFilePath();
-        else if (given.detB.isEmpty()) given.detB = fi.absoluteFilePath();
+        if (given.cloud.isEmpty() && classifyFile(f) == DroppedFileKind::PointCloud)
+            given.cloud = fi.absoluteFilePath();
+        else if (dir == QLatin1String("label_2") && given.label.isEmpty())
+            given.label = fi.absoluteFilePath();
+        else if (dir == QLatin1String("calib") && given.calib.isEmpty())
+            given.calib = fi.absoluteFilePath();
+        else if (given.detA.isEmpty())
+            given.detA = fi.absoluteFilePath();
+        else if (given.detB.isEmpty())
+            given.detB = fi.absoluteFilePath();
     }
     if (given.cloud.isEmpty()) return {};
     LidarFramePaths p = inferLidarFramePaths(given.cloud);
@@ -89,14 +94,16 @@ DroppedFileKind classifyFile(const QString& path)
     const QByteArray head = file.read(4096);
     const auto bytes = std::as_bytes(std::span(head.constData(), std::size_t(head.size())));
     // Content first (LAS, PLY, PCD headers), then the names only point clouds use.
-    if (qs::sniffPointCloudFormat(bytes, std::string()) != qs::PointCloudFormat::Auto) return DroppedFileKind::PointCloud;
+    if (qs::sniffPointCloudFormat(bytes, std::string()) != qs::PointCloudFormat::Auto)
+        return DroppedFileKind::PointCloud;
     for (const char* ext : {".pcd.bin", ".pcd", ".ply", ".las", ".laz"})
         if (name.endsWith(QLatin1String(ext))) return DroppedFileKind::PointCloud;
     if (!name.endsWith(QLatin1String(".bin"))) return DroppedFileKind::Checkpoint;
     // llama2.c v1 stores the magic 0x616b3432 ("ak42") little-endian: the bytes "24ka".
     if (head.startsWith("24ka") || head.startsWith("PK\x03\x04") || looksLikeLlama2cHeader(head))
         return DroppedFileKind::Checkpoint;
-    if (QFileInfo(path).absoluteDir().dirName().startsWith(QLatin1String("velodyne")) || file.size() % 16 == 0)
+    if (QFileInfo(path).absoluteDir().dirName().startsWith(QLatin1String("velodyne")) ||
+        file.size() % 16 == 0)
         return DroppedFileKind::PointCloud;
     return DroppedFileKind::Checkpoint;
 }

@@ -10,11 +10,11 @@ namespace qs::gui {
 
 /// The files of one frame. Empty = not given (only `cloud` is required).
 struct LidarFramePaths {
-    QString cloud;    ///< KITTI .bin, nuScenes .pcd.bin, .pcd, .ply, .las
-    QString label;    ///< KITTI label_2 file (camera frame; needs calib)
-    QString calib;    ///< KITTI calib file
-    QString detA;     ///< detections A: pred_velo or KITTI result format
-    QString detB;     ///< detections B
+    QString cloud;  ///< KITTI .bin, nuScenes .pcd.bin, .pcd, .ply, .las
+    QString label;  ///< KITTI label_2 file (camera frame; needs calib)
+    QString calib;  ///< KITTI calib file
+    QString detA;   ///< detections A: pred_velo or KITTI result format
+    QString detB;   ///< detections B
     bool operator==(const LidarFramePaths&) const = default;
 };
 

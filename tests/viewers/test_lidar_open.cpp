@@ -15,8 +15,8 @@
 #include "test_data.h"
 
 #include <QAction>
-#include <QCheckBox>
 #include <QApplication>
+#include <QCheckBox>
 #include <QFile>
 #include <QLineEdit>
 #include <QMenu>
@@ -25,8 +25,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
-#include <QTableWidget>
 #include <QTabWidget>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -38,13 +38,17 @@ using qs::viewers::BoxSet;
 
 namespace {
 
-QString q(const std::filesystem::path& p) { return QFileInfo(QString::fromStdString(p.string())).absoluteFilePath(); }
+QString q(const std::filesystem::path& p)
+{
+    return QFileInfo(QString::fromStdString(p.string())).absoluteFilePath();
+}
 
 std::size_t finitePoints(const std::filesystem::path& p)
 {
     const qs::PointCloud c = qs::readPointCloud(p);
     std::size_t n = 0;
-    for (std::size_t i = 0; i < c.size(); ++i) n += std::isfinite(c.x[i]) && std::isfinite(c.y[i]) && std::isfinite(c.z[i]);
+    for (std::size_t i = 0; i < c.size(); ++i)
+        n += std::isfinite(c.x[i]) && std::isfinite(c.y[i]) && std::isfinite(c.z[i]);
     return n;
 }
 
@@ -147,7 +151,8 @@ private Q_SLOTS:
             dialog->field(LidarFrameDialog::Field::DetA)->setText(q(fov / "pred_velo_000003.txt"));
             dialog->field(LidarFrameDialog::Field::DetB)->setText(detB);
             filled = true;
-            QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("lidarFrameOpen")), Qt::LeftButton);
+            QTest::mouseClick(dialog->findChild<QPushButton*>(QStringLiteral("lidarFrameOpen")),
+                              Qt::LeftButton);
         });
         window.actions()->openLidarFrame->trigger();
         QVERIFY(filled);
@@ -184,8 +189,9 @@ private Q_SLOTS:
         {
             QFile f(bad);
             QVERIFY(f.open(QIODevice::WriteOnly));
-            f.write("VERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH 1000\nHEIGHT 1\n"
-                    "POINTS 1000\nDATA binary\n");  // promises 1000 points, holds none
+            f.write(
+                "VERSION 0.7\nFIELDS x y z\nSIZE 4 4 4\nTYPE F F F\nCOUNT 1 1 1\nWIDTH 1000\nHEIGHT 1\n"
+                "POINTS 1000\nDATA binary\n");  // promises 1000 points, holds none
         }
         MainWindow window;
         window.show();
@@ -193,9 +199,11 @@ private Q_SLOTS:
         QSignalSpy failed(&window, &MainWindow::openFailed);
         window.openFile(bad);
         QVERIFY(failed.wait(20000));
-        QVERIFY2(failed.first().at(0).toString().contains(QLatin1String("broken.pcd")), qPrintable(failed.first().at(0).toString()));
+        QVERIFY2(failed.first().at(0).toString().contains(QLatin1String("broken.pcd")),
+                 qPrintable(failed.first().at(0).toString()));
         bool logged = false;
-        for (int i = 0; i < window.logPane()->count(); ++i) logged |= window.logPane()->text(i).contains(QLatin1String("broken.pcd"));
+        for (int i = 0; i < window.logPane()->count(); ++i)
+            logged |= window.logPane()->text(i).contains(QLatin1String("broken.pcd"));
         QVERIFY(logged);
     }
 };

@@ -23,7 +23,10 @@ using Field = LidarFrameDialog::Field;
 
 namespace {
 
-QString q(const std::filesystem::path& p) { return QFileInfo(QString::fromStdString(p.string())).absoluteFilePath(); }
+QString q(const std::filesystem::path& p)
+{
+    return QFileInfo(QString::fromStdString(p.string())).absoluteFilePath();
+}
 
 void writeFile(const QString& path, const QByteArray& bytes)
 {
@@ -93,16 +96,17 @@ private Q_SLOTS:
         QS_REQUIRE_DATA(root, "lidar/kitti/training");
         QS_REQUIRE_DATA(fov, "lidar/kitti_fov");
         // Detections first, then the scan: the order of a multi-file drop does not matter.
-        const LidarFramePaths p = lidarFrameFromFiles({q(fov / "pred_velo_000003.txt"), q(root / "velodyne/000003.bin"),
-                                                       q(fov / "pred_velo_000004.txt")});
+        const LidarFramePaths p =
+            lidarFrameFromFiles({q(fov / "pred_velo_000003.txt"), q(root / "velodyne/000003.bin"),
+                                 q(fov / "pred_velo_000004.txt")});
         QCOMPARE(p.cloud, q(root / "velodyne/000003.bin"));
         QCOMPARE(p.label, q(root / "label_2/000003.txt"));  // from the layout
         QCOMPARE(p.calib, q(root / "calib/000003.txt"));
         QCOMPARE(p.detA, q(fov / "pred_velo_000003.txt"));
         QCOMPARE(p.detB, q(fov / "pred_velo_000004.txt"));
         // Explicit label and calib files win over the layout; no point cloud, no frame.
-        const LidarFramePaths q2 = lidarFrameFromFiles({q(fov / "000005.bin"), q(root / "label_2/000005.txt"),
-                                                        q(root / "calib/000005.txt")});
+        const LidarFramePaths q2 = lidarFrameFromFiles(
+            {q(fov / "000005.bin"), q(root / "label_2/000005.txt"), q(root / "calib/000005.txt")});
         QCOMPARE(q2.label, q(root / "label_2/000005.txt"));
         QCOMPARE(q2.calib, q(root / "calib/000005.txt"));
         QCOMPARE(q2.detA, q(fov / "pred_velo_000005.txt"));  // inferred beside the cloud
@@ -116,20 +120,25 @@ private Q_SLOTS:
         QCOMPARE(classifyFile(q(data / "kitti/training/velodyne/000000.bin")), DroppedFileKind::PointCloud);
         QCOMPARE(classifyFile(q(data / "kitti_fov/000009.bin")), DroppedFileKind::PointCloud);
         QCOMPARE(classifyFile(q(data / "pcd/rangenet_000000.pcd")), DroppedFileKind::PointCloud);
-        QCOMPARE(classifyFile(q(data / "pcd/nuscenes_LIDAR_TOP_1532402927647951.pcd.bin")), DroppedFileKind::PointCloud);
+        QCOMPARE(classifyFile(q(data / "pcd/nuscenes_LIDAR_TOP_1532402927647951.pcd.bin")),
+                 DroppedFileKind::PointCloud);
         // llama2.c checkpoints end in .bin too: legacy (no magic) and v1.
         QCOMPARE(classifyFile(q(llm / "stories260K.bin")), DroppedFileKind::Checkpoint);
         QCOMPARE(classifyFile(q(llm / "stories260K_v1.bin")), DroppedFileKind::Checkpoint);
-        QCOMPARE(classifyFile(q(llm / "tok512.bin")), DroppedFileKind::Checkpoint);  // 6227 bytes: not whole points
+        QCOMPARE(classifyFile(q(llm / "tok512.bin")),
+                 DroppedFileKind::Checkpoint);  // 6227 bytes: not whole points
 
         QTemporaryDir dir;
         writeFile(dir.filePath(QStringLiteral("scan.bin")), kittiPoints(64));
         QCOMPARE(classifyFile(dir.filePath(QStringLiteral("scan.bin"))), DroppedFileKind::PointCloud);
-        writeFile(dir.filePath(QStringLiteral("pytorch_model.bin")), QByteArray("PK\x03\x04", 4) + QByteArray(60, '\0'));
-        QCOMPARE(classifyFile(dir.filePath(QStringLiteral("pytorch_model.bin"))), DroppedFileKind::Checkpoint);
+        writeFile(dir.filePath(QStringLiteral("pytorch_model.bin")),
+                  QByteArray("PK\x03\x04", 4) + QByteArray(60, '\0'));
+        QCOMPARE(classifyFile(dir.filePath(QStringLiteral("pytorch_model.bin"))),
+                 DroppedFileKind::Checkpoint);
         writeFile(dir.filePath(QStringLiteral("cloud.ply")), "ply\nformat ascii 1.0\nend_header\n");
         QCOMPARE(classifyFile(dir.filePath(QStringLiteral("cloud.ply"))), DroppedFileKind::PointCloud);
-        QCOMPARE(classifyFile(dir.filePath(QStringLiteral("missing.safetensors"))), DroppedFileKind::Checkpoint);
+        QCOMPARE(classifyFile(dir.filePath(QStringLiteral("missing.safetensors"))),
+                 DroppedFileKind::Checkpoint);
     }
 
     void choosingACloudFillsTheDialog()
@@ -188,7 +197,8 @@ private Q_SLOTS:
     void filterListsEveryPointCloudFormat()
     {
         const QString f = LidarFrameDialog::pointCloudFilter();
-        for (const char* ext : {"*.bin", "*.pcd", "*.ply", "*.las"}) QVERIFY2(f.contains(QLatin1String(ext)), qPrintable(f));
+        for (const char* ext : {"*.bin", "*.pcd", "*.ply", "*.las"})
+            QVERIFY2(f.contains(QLatin1String(ext)), qPrintable(f));
         QVERIFY(f.endsWith(QLatin1String("(*)")));
     }
 };
