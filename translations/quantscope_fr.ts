@@ -434,6 +434,34 @@
         <source>%1 files (*%2)</source>
         <translation>Fichiers %1 (*%2)</translation>
     </message>
+    <message>
+        <source>Weights as</source>
+        <translation>Poids en</translation>
+    </message>
+    <message>
+        <source>F16 (dequantized)</source>
+        <translation>F16 (déquantifiés)</translation>
+    </message>
+    <message>
+        <source>BF16 (dequantized)</source>
+        <translation>BF16 (déquantifiés)</translation>
+    </message>
+    <message>
+        <source>F32 (dequantized)</source>
+        <translation>F32 (déquantifiés)</translation>
+    </message>
+    <message>
+        <source>Q4_0 (llama.cpp 4-bit blocks)</source>
+        <translation>Q4_0 (blocs 4 bits de llama.cpp)</translation>
+    </message>
+    <message>
+        <source>Q8_0 (llama.cpp 8-bit blocks)</source>
+        <translation>Q8_0 (blocs 8 bits de llama.cpp)</translation>
+    </message>
+    <message>
+        <source>F16</source>
+        <translation>F16</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::HistogramChart</name>
@@ -659,6 +687,10 @@
     <message>
         <source>Export %1</source>
         <translation>Exporter %1</translation>
+    </message>
+    <message>
+        <source>Unknown weight type: %1</source>
+        <translation>Type de poids inconnu : %1</translation>
     </message>
 </context>
 <context>

@@ -433,6 +433,34 @@
         <source>%1 files (*%2)</source>
         <translation>%1 文件 (*%2)</translation>
     </message>
+    <message>
+        <source>Weights as</source>
+        <translation>权重存为</translation>
+    </message>
+    <message>
+        <source>F16 (dequantized)</source>
+        <translation>F16（反量化）</translation>
+    </message>
+    <message>
+        <source>BF16 (dequantized)</source>
+        <translation>BF16（反量化）</translation>
+    </message>
+    <message>
+        <source>F32 (dequantized)</source>
+        <translation>F32（反量化）</translation>
+    </message>
+    <message>
+        <source>Q4_0 (llama.cpp 4-bit blocks)</source>
+        <translation>Q4_0（llama.cpp 4 位块）</translation>
+    </message>
+    <message>
+        <source>Q8_0 (llama.cpp 8-bit blocks)</source>
+        <translation>Q8_0（llama.cpp 8 位块）</translation>
+    </message>
+    <message>
+        <source>F16</source>
+        <translation>F16</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::HistogramChart</name>
@@ -658,6 +686,10 @@
     <message>
         <source>Export %1</source>
         <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>Unknown weight type: %1</source>
+        <translation>未知的权重类型：%1</translation>
     </message>
 </context>
 <context>

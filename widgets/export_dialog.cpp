@@ -49,12 +49,14 @@ QString withExtension(const QString& path, const QString& extension)
 }  // namespace
 
 ExportDialog::ExportDialog(bool haveReport, bool haveModel, QWidget* parent)
-    : QDialog(parent), m_target(new QComboBox), m_format(new QComboBox), m_path(new QLineEdit), m_note(new QLabel)
+    : QDialog(parent), m_target(new QComboBox), m_format(new QComboBox), m_precision(new QComboBox),
+      m_precisionLabel(new QLabel), m_path(new QLineEdit), m_note(new QLabel)
 {
     setObjectName(QStringLiteral("exportDialog"));
     setWindowTitle(tr("Export"));
     m_target->setObjectName(QStringLiteral("exportTarget"));
     m_format->setObjectName(QStringLiteral("exportFormat"));
+    m_precision->setObjectName(QStringLiteral("exportPrecision"));
     m_path->setObjectName(QStringLiteral("exportPath"));
     m_target->addItem(tr("Quantized model"), int(Target::Model));
     m_target->addItem(tr("Quantization report"), int(Target::Report));
@@ -81,6 +83,8 @@ ExportDialog::ExportDialog(bool haveReport, bool haveModel, QWidget* parent)
     auto* form = new QFormLayout;
     form->addRow(tr("What"), m_target);
     form->addRow(tr("Format"), m_format);
+    m_precisionLabel->setText(tr("Weights as"));
+    form->addRow(m_precisionLabel, m_precision);
     form->addRow(tr("File"), pathRow);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     auto* layout = new QVBoxLayout(this);
@@ -88,6 +92,7 @@ ExportDialog::ExportDialog(bool haveReport, bool haveModel, QWidget* parent)
     layout->addWidget(m_note);
     layout->addWidget(buttons);
     connect(m_target, &QComboBox::currentIndexChanged, this, &ExportDialog::updateFormats);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &ExportDialog::updatePrecisions);
     connect(m_format, &QComboBox::currentIndexChanged, this, [this] {
         if (!m_path->text().isEmpty()) setPath(withExtension(m_path->text(), m_format->currentData(kExtensionRole).toString()));
     });
@@ -124,6 +129,30 @@ void ExportDialog::updateFormats()
         break;
     }
     if (!m_path->text().isEmpty()) setPath(withExtension(m_path->text(), m_format->currentData(kExtensionRole).toString()));
+    updatePrecisions();
+}
+
+void ExportDialog::updatePrecisions()
+{
+    m_precision->clear();
+    const QString id = formatId();
+    if (target() == Target::Model && id == QLatin1String("safetensors")) {
+        m_precision->addItem(tr("F16 (dequantized)"), QStringLiteral("F16"));
+        m_precision->addItem(tr("BF16 (dequantized)"), QStringLiteral("BF16"));
+        m_precision->addItem(tr("F32 (dequantized)"), QStringLiteral("F32"));
+    } else if (target() == Target::Model && id == QLatin1String("gguf")) {
+        m_precision->addItem(tr("Q4_0 (llama.cpp 4-bit blocks)"), QStringLiteral("Q4_0"));
+        m_precision->addItem(tr("Q8_0 (llama.cpp 8-bit blocks)"), QStringLiteral("Q8_0"));
+        m_precision->addItem(tr("F16"), QStringLiteral("F16"));
+    }
+    // The package keeps QuantScope's own codes: nothing to choose.
+    m_precision->setVisible(m_precision->count() > 0);
+    m_precisionLabel->setVisible(m_precision->count() > 0);
+}
+
+QString ExportDialog::precision() const
+{
+    return m_precision->currentData().toString();
 }
 
 void ExportDialog::browse()
@@ -161,8 +190,11 @@ void ExportDialog::setPath(const QString& path)
     for (int i = 0; i < m_format->count(); ++i)
         if (path.endsWith(m_format->itemData(i, kExtensionRole).toString(), Qt::CaseInsensitive)) {
             if (i != m_format->currentIndex()) {
-                const QSignalBlocker block(m_format);
-                m_format->setCurrentIndex(i);
+                {
+                    const QSignalBlocker block(m_format);  // the path is already right
+                    m_format->setCurrentIndex(i);
+                }
+                updatePrecisions();
             }
             break;
         }

@@ -21,16 +21,22 @@ public:
     Target target() const;
     /// The chosen format's id: "package", "safetensors", "gguf", "json", "csv", "png", "svg".
     QString formatId() const;
+    /// Model export: how weights are stored ("F16", "BF16", "F32" for safetensors; "Q4_0",
+    /// "Q8_0", "F16" for GGUF); empty for the package and every other target.
+    QString precision() const;
     QString path() const;
     void setPath(const QString& path);
     void setTarget(Target t);
 
 private:
     void updateFormats();
+    void updatePrecisions();
     void browse();
 
     QComboBox* m_target;
     QComboBox* m_format;
+    QComboBox* m_precision;
+    QLabel* m_precisionLabel;
     QLineEdit* m_path;
     QLabel* m_note;
 };

@@ -6,6 +6,7 @@
 #include "quant_controls.h"
 
 #include "quantscope/io/exporter.h"
+#include "quantscope/tensor/dtype.h"
 
 #include <QFileInfo>
 
@@ -65,7 +66,8 @@ bool ModelQuantSession::start(const QuantSettings& settings, std::optional<Quant
     return true;
 }
 
-QString ModelQuantSession::startExport(const QuantSettings& settings, const QString& path, const QString& formatId)
+QString ModelQuantSession::startExport(const QuantSettings& settings, const QString& path, const QString& formatId,
+                                       const QString& precision)
 {
     const auto ckpt = m_document->checkpoint();
     if (!ckpt) return tr("Open a checkpoint or the demo model first.");
@@ -76,6 +78,12 @@ QString ModelQuantSession::startExport(const QuantSettings& settings, const QStr
     else quant.defaults = settings;
     qs::ExportOptions options;
     options.format = *format;
+    if (!precision.isEmpty()) {
+        const auto dtype = qs::dtypeFromName(precision.toStdString());
+        if (!dtype) return tr("Unknown weight type: %1").arg(precision);
+        if (*format == qs::ExportFormat::Gguf) options.ggufType = *dtype;
+        else options.floatDtype = *dtype;
+    }
     const std::filesystem::path out = path.toStdString();
     m_runner->start(tr("Export %1").arg(QFileInfo(path).fileName()),
                     [ckpt, quant, out, options, this](const qs::ProgressFn& progress) -> JobRunner::Deliver {

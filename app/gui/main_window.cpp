@@ -373,7 +373,7 @@ void MainWindow::quantizeModel(bool compare)
     m_tabs->setCurrentWidget(m_modelView);
 }
 
-QString MainWindow::exportTo(int target, const QString& path)
+QString MainWindow::exportTo(int target, const QString& path, const QString& precision)
 {
     switch (ExportDialog::Target(target)) {
     case ExportDialog::Target::Report: return m_session->writeReport(path);
@@ -384,7 +384,7 @@ QString MainWindow::exportTo(int target, const QString& path)
         const auto format = qs::exportFormatFromPath(path.toStdString());
         if (!format) return tr("%1: the extension names no model format (.qs.h5, .safetensors, .gguf)").arg(path);
         const auto id = qs::exportFormatInfo(*format).id;
-        return m_session->startExport(m_controls->settings(), path, QString::fromUtf8(id.data(), qsizetype(id.size())));
+        return m_session->startExport(m_controls->settings(), path, QString::fromUtf8(id.data(), qsizetype(id.size())), precision);
     }
     }
     return tr("unknown export");
@@ -399,7 +399,7 @@ void MainWindow::showExportDialog()
                                                                           : QStringLiteral("quantscope-report.json");
     dialog.setPath(QDir(settings::lastOpenDir.get()).filePath(name));
     if (dialog.exec() != QDialog::Accepted || dialog.path().isEmpty()) return;
-    const QString error = exportTo(int(dialog.target()), dialog.path());
+    const QString error = exportTo(int(dialog.target()), dialog.path(), dialog.precision());
     if (!error.isEmpty()) return reportError(tr("Export failed"), error);
     if (dialog.target() == ExportDialog::Target::Model) return;  // a job: ModelQuantSession::exported reports it
     m_log->info(tr("Exported %1").arg(dialog.path()));

@@ -62,8 +62,9 @@ public:
     qs::gui::TeachingView* teachingView() const noexcept { return m_teaching; }
     /// Quantizes the open model with the current settings (and the comparison method).
     void quantizeModel(bool compare);
-    /// Writes the export chosen in the dialog (or given here); returns an error or "".
-    QString exportTo(int target, const QString& path);
+    /// Writes the export chosen in the dialog (or given here); returns an error or "". A model
+    /// export starts a job (ModelQuantSession::exported reports it); `precision` as there.
+    QString exportTo(int target, const QString& path, const QString& precision = {});
 
 
 Q_SIGNALS:

@@ -163,8 +163,12 @@ private Q_SLOTS:
             QCOMPARE(formats->count(), qsizetype(qs::exportFormats().size()));
             dialog.setPath(QStringLiteral("/tmp/m.gguf"));
             QCOMPARE(dialog.formatId(), QStringLiteral("gguf"));
+            QCOMPARE(dialog.precision(), QStringLiteral("Q4_0"));  // the exporter's default first
+            formats->setCurrentIndex(formats->findData(QStringLiteral("safetensors")));
+            QCOMPARE(dialog.precision(), QStringLiteral("F16"));
             formats->setCurrentIndex(formats->findData(QStringLiteral("package")));
             QCOMPARE(dialog.path(), QStringLiteral("/tmp/m.qs.h5"));
+            QCOMPARE(dialog.precision(), QString());  // the package keeps its own codes
             dialog.show();
             dialog.grab().save(QStringLiteral(QS_BINARY_DIR "/tests/widgets/export_dialog.png"));  // for reviewers
         }
@@ -178,6 +182,15 @@ private Q_SLOTS:
         const auto reopened = qs::openCheckpoint(out.toStdString());
         QCOMPARE(std::string(reopened->format()), std::string("quantscope-package"));
         QCOMPARE(reopened->tensors().size(), window.document()->tensorCount());
+        // Dequantized safetensors in BF16 reopen with BF16 weights.
+        const QString st = dir.filePath(QStringLiteral("stories-q4.safetensors"));
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::Model), st, QStringLiteral("BF16")), QString());
+        QVERIFY(exported.wait(60000));
+        const auto dequantized = qs::openCheckpoint(st.toStdString());
+        const auto wq = dequantized->find("layers.0.attention.wq.weight");
+        QVERIFY(wq);
+        QCOMPARE(dequantized->tensors()[*wq].dtype, qs::DType::BF16);
+        QVERIFY(!window.exportTo(int(ExportDialog::Target::Model), st, QStringLiteral("Q9_9")).isEmpty());
         // A name without a model extension is refused up front.
         QVERIFY(!window.exportTo(int(ExportDialog::Target::Model), dir.filePath(QStringLiteral("x.txt"))).isEmpty());
     }
