@@ -5,11 +5,10 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Statistics of %n tensor(s) computed.</source>
-        <translation><numerusform>Statistiques de %n tenseur calculées.</numerusform><numerusform>Statistiques de %n tenseurs calculées.</numerusform></translation>
-    </message>
-    <message>
-        <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
-        <translation>Ouvrez un checkpoint (Ctrl+O), déposez-en un ici ou ouvrez le modèle de démonstration.</translation>
+        <translation>
+            <numerusform>Statistiques de %n tenseur calculées.</numerusform>
+            <numerusform>Statistiques de %n tenseurs calculées.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not open the file</source>
@@ -46,10 +45,6 @@
     <message>
         <source>All checkpoints (%1)</source>
         <translation>Tous les checkpoints (%1)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>Tous les fichiers (*)</translation>
     </message>
     <message>
         <source>Open checkpoint</source>
@@ -147,16 +142,76 @@
         <source>LiDAR</source>
         <translation>LiDAR</translation>
     </message>
+    <message>
+        <source>Could not open the LiDAR frame</source>
+        <translation>Impossible d’ouvrir la trame LiDAR</translation>
+    </message>
+    <message>
+        <source>Exported %1 (%2)</source>
+        <translation>%1 exporté (%2)</translation>
+    </message>
+    <message>
+        <source>Opening LiDAR frame %1</source>
+        <translation>Ouverture de la trame LiDAR %1</translation>
+    </message>
+    <message>
+        <source>  with %1</source>
+        <translation>  avec %1</translation>
+    </message>
+    <message>
+        <source>%1: no detections</source>
+        <translation>%1 : aucune détection</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1 : %2</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>%1: no labels, so detections are shown without AP scores</source>
+        <translation>%1 : pas d’annotations, les détections sont affichées sans AP</translation>
+    </message>
+    <message>
+        <source>Cannot show %1: the LiDAR viewer needs OpenGL widgets, which the &quot;%2&quot; platform does not provide.</source>
+        <translation>Impossible d’afficher %1 : la vue LiDAR a besoin de widgets OpenGL, que la plateforme « %2 » ne fournit pas.</translation>
+    </message>
+    <message>
+        <source>LiDAR viewer not available</source>
+        <translation>Vue LiDAR indisponible</translation>
+    </message>
+    <message>
+        <source>%1: the extension names no model format (.qs.h5, .safetensors, .gguf)</source>
+        <translation>%1 : l’extension ne désigne aucun format de modèle (.qs.h5, .safetensors, .gguf)</translation>
+    </message>
+    <message>
+        <source>%1: %2 points; labelled boxes: %3; detections A: %4, B: %5</source>
+        <translation>%1 : %2 points ; boîtes annotées : %3 ; détections A : %4, B : %5</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here.</source>
+        <translation>Ouvrez un checkpoint (Ctrl+O) ou une trame LiDAR (Ctrl+Maj+O), ou déposez un fichier ici.</translation>
+    </message>
+    <message>
+        <source>A — open a point cloud with File ▸ Open LiDAR Frame… (Ctrl+Shift+O) or drop one here</source>
+        <translation>A — ouvrez un nuage de points avec Fichier ▸ Ouvrir une trame LiDAR… (Ctrl+Maj+O) ou déposez-le ici</translation>
+    </message>
+    <message>
+        <source>B — detections to compare with A</source>
+        <translation>B — détections à comparer avec A</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Post-training quantization workbench</source>
         <translation>Atelier de quantification post-entraînement</translation>
-    </message>
-    <message>
-        <source>Checkpoint to open</source>
-        <translation>Checkpoint à ouvrir</translation>
     </message>
     <message>
         <source>Open the built-in demo model</source>
@@ -173,6 +228,18 @@
     <message>
         <source>Tensor to select</source>
         <translation>Tenseur à sélectionner</translation>
+    </message>
+    <message>
+        <source>Checkpoint or point cloud to open</source>
+        <translation>Checkpoint ou nuage de points à ouvrir</translation>
+    </message>
+    <message>
+        <source>Quantize the model once it is open</source>
+        <translation>Quantifier le modèle dès son ouverture</translation>
+    </message>
+    <message>
+        <source>Quantize with the method and the comparison method once the model is open</source>
+        <translation>Quantifier avec la méthode et la méthode de comparaison dès l’ouverture du modèle</translation>
     </message>
 </context>
 <context>
@@ -253,6 +320,14 @@
         <source>&amp;About QuantScope</source>
         <translation>À &amp;propos de QuantScope</translation>
     </message>
+    <message>
+        <source>Open &amp;LiDAR Frame…</source>
+        <translation>Ouvrir une trame &amp;LiDAR…</translation>
+    </message>
+    <message>
+        <source>Open a point cloud with its labels and two sets of detections to compare</source>
+        <translation>Ouvrir un nuage de points avec ses annotations et deux jeux de détections à comparer</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::ChannelRangeChart</name>
@@ -300,10 +375,6 @@
         <translation>Quantifiez d’abord le modèle.</translation>
     </message>
     <message>
-        <source>Quantized model formats (packed HDF5, dequantized safetensors, GGUF) are written by the export commands of the core; this build offers reports and charts.</source>
-        <translation>Les formats de modèle quantifié (HDF5 compacté, safetensors déquantifié, GGUF) sont écrits par les commandes d’export du cœur ; cette version propose les rapports et les graphiques.</translation>
-    </message>
-    <message>
         <source>Browse…</source>
         <translation>Parcourir…</translation>
     </message>
@@ -340,8 +411,56 @@
         <translation>Exporter vers</translation>
     </message>
     <message>
-        <source>%1 files (*.%2)</source>
-        <translation>Fichiers %1 (*.%2)</translation>
+        <source>Quantized model</source>
+        <translation>Modèle quantifié</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>Ouvrez d’abord un checkpoint ou le modèle de démonstration.</translation>
+    </message>
+    <message>
+        <source>The model is quantized again with the settings of the last run (or the current settings) and written as it goes; the job can be cancelled from the status bar.</source>
+        <translation>Le modèle est de nouveau quantifié avec les réglages du dernier calcul (ou les réglages actuels) et écrit au fur et à mesure ; la tâche peut être annulée depuis la barre d’état.</translation>
+    </message>
+    <message>
+        <source>Per-tensor settings and errors of the last run, with the model-wide totals.</source>
+        <translation>Réglages et erreurs par tenseur du dernier calcul, avec les totaux du modèle.</translation>
+    </message>
+    <message>
+        <source>The chart as it is shown now.</source>
+        <translation>Le graphique tel qu’il est affiché.</translation>
+    </message>
+    <message>
+        <source>%1 files (*%2)</source>
+        <translation>Fichiers %1 (*%2)</translation>
+    </message>
+    <message>
+        <source>Weights as</source>
+        <translation>Poids en</translation>
+    </message>
+    <message>
+        <source>F16 (dequantized)</source>
+        <translation>F16 (déquantifiés)</translation>
+    </message>
+    <message>
+        <source>BF16 (dequantized)</source>
+        <translation>BF16 (déquantifiés)</translation>
+    </message>
+    <message>
+        <source>F32 (dequantized)</source>
+        <translation>F32 (déquantifiés)</translation>
+    </message>
+    <message>
+        <source>Q4_0 (llama.cpp 4-bit blocks)</source>
+        <translation>Q4_0 (blocs 4 bits de llama.cpp)</translation>
+    </message>
+    <message>
+        <source>Q8_0 (llama.cpp 8-bit blocks)</source>
+        <translation>Q8_0 (blocs 8 bits de llama.cpp)</translation>
+    </message>
+    <message>
+        <source>F16</source>
+        <translation>F16</translation>
     </message>
 </context>
 <context>
@@ -422,6 +541,113 @@
     </message>
 </context>
 <context>
+    <name>qs::gui::LidarFrameDialog</name>
+    <message>
+        <source>Open LiDAR Frame</source>
+        <translation>Ouvrir une trame LiDAR</translation>
+    </message>
+    <message>
+        <source>&amp;Point cloud:</source>
+        <translation>&amp;Nuage de points :</translation>
+    </message>
+    <message>
+        <source>&amp;Labels (label_2):</source>
+        <translation>&amp;Annotations (label_2) :</translation>
+    </message>
+    <message>
+        <source>&amp;Calibration:</source>
+        <translation>&amp;Calibration :</translation>
+    </message>
+    <message>
+        <source>Detections &amp;A:</source>
+        <translation>Détections &amp;A :</translation>
+    </message>
+    <message>
+        <source>Detections &amp;B:</source>
+        <translation>Détections &amp;B :</translation>
+    </message>
+    <message>
+        <source>KITTI .bin, nuScenes .pcd.bin, PCD, PLY or LAS</source>
+        <translation>KITTI .bin, nuScenes .pcd.bin, PCD, PLY ou LAS</translation>
+    </message>
+    <message>
+        <source>optional, KITTI label_2 .txt</source>
+        <translation>facultatif, fichier label_2 KITTI .txt</translation>
+    </message>
+    <message>
+        <source>needed with labels or KITTI result files</source>
+        <translation>nécessaire avec des annotations ou des résultats KITTI</translation>
+    </message>
+    <message>
+        <source>optional, pred_velo or KITTI result .txt</source>
+        <translation>facultatif, pred_velo ou résultat KITTI .txt</translation>
+    </message>
+    <message>
+        <source>optional, e.g. the quantized detector&apos;s output</source>
+        <translation>facultatif, p. ex. la sortie du détecteur quantifié</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>Labels and calibration are filled in from the KITTI folder layout (velodyne/, label_2/, calib/); detections from pred_velo_&lt;id&gt;.txt beside the cloud.</source>
+        <translation>Les annotations et la calibration sont déduites de l’arborescence KITTI (velodyne/, label_2/, calib/) ; les détections de pred_velo_&lt;id&gt;.txt à côté du nuage.</translation>
+    </message>
+    <message>
+        <source>Point clouds (%1)</source>
+        <translation>Nuages de points (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>Fichiers texte (*.txt);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Choose a point cloud</source>
+        <translation>Choisir un nuage de points</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>Choisir un fichier</translation>
+    </message>
+    <message>
+        <source>Choose a point cloud.</source>
+        <translation>Choisissez un nuage de points.</translation>
+    </message>
+    <message>
+        <source>KITTI labels are in the camera frame: choose the calibration file too.</source>
+        <translation>Les annotations KITTI sont dans le repère de la caméra : choisissez aussi le fichier de calibration.</translation>
+    </message>
+    <message>
+        <source>Point cloud</source>
+        <translation>Nuage de points</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>Annotations</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>Calibration</translation>
+    </message>
+    <message>
+        <source>Detections A</source>
+        <translation>Détections A</translation>
+    </message>
+    <message>
+        <source>Detections B</source>
+        <translation>Détections B</translation>
+    </message>
+    <message>
+        <source>%1: no such file (%2)</source>
+        <translation>%1 : fichier introuvable (%2)</translation>
+    </message>
+</context>
+<context>
     <name>qs::gui::ModelDocument</name>
     <message>
         <source>%1: %2</source>
@@ -449,6 +675,22 @@
     <message>
         <source>This build has no report writer.</source>
         <translation>Cette version ne sait pas écrire de rapport.</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>Ouvrez d’abord un checkpoint ou le modèle de démonstration.</translation>
+    </message>
+    <message>
+        <source>Unknown export format: %1</source>
+        <translation>Format d’export inconnu : %1</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>Exporter %1</translation>
+    </message>
+    <message>
+        <source>Unknown weight type: %1</source>
+        <translation>Type de poids inconnu : %1</translation>
     </message>
 </context>
 <context>
@@ -506,12 +748,15 @@
         <translation>Quantification…</translation>
     </message>
     <message>
-        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2's.</source>
+        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2&apos;s.</source>
         <translation>%1 a un rel_err plus faible que %2 sur %3 des %4 tenseurs ; en moyenne son erreur vaut %5 % de celle de %2.</translation>
     </message>
     <message numerus="yes">
         <source>%n tensor(s) quantized.</source>
-        <translation><numerusform>%n tenseur quantifié.</numerusform><numerusform>%n tenseurs quantifiés.</numerusform></translation>
+        <translation>
+            <numerusform>%n tenseur quantifié.</numerusform>
+            <numerusform>%n tenseurs quantifiés.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -853,7 +1098,10 @@
     </message>
     <message numerus="yes">
         <source>%n tensor(s)</source>
-        <translation><numerusform>%n tenseur</numerusform><numerusform>%n tenseurs</numerusform></translation>
+        <translation>
+            <numerusform>%n tenseur</numerusform>
+            <numerusform>%n tenseurs</numerusform>
+        </translation>
     </message>
     <message>
         <source>Name</source>
@@ -905,6 +1153,145 @@
     <message>
         <source>cannot write %1: %2</source>
         <translation>impossible d’écrire %1 : %2</translation>
+    </message>
+</context>
+<context>
+    <name>qs::viewers::LidarCompareWidget</name>
+    <message>
+        <source>%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad</source>
+        <translation>%1 en (%2, %3, %4) m, taille %5 x %6 x %7 m, cap %8 rad</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Intensity</source>
+        <translation>Intensité</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>Hauteur</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>Distance</translation>
+    </message>
+    <message>
+        <source>Solid</source>
+        <translation>Uni</translation>
+    </message>
+    <message>
+        <source>point size </source>
+        <translation>taille des points </translation>
+    </message>
+    <message>
+        <source>Ground truth</source>
+        <translation>Vérité terrain</translation>
+    </message>
+    <message>
+        <source>Detections</source>
+        <translation>Détections</translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation>Scores</translation>
+    </message>
+    <message>
+        <source>Perspective</source>
+        <translation>Perspective</translation>
+    </message>
+    <message>
+        <source>Bird&apos;s eye</source>
+        <translation>Vue de dessus</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>Classe</translation>
+    </message>
+    <message>
+        <source>AP 3D A</source>
+        <translation>AP 3D A</translation>
+    </message>
+    <message>
+        <source>AP 3D B</source>
+        <translation>AP 3D B</translation>
+    </message>
+    <message>
+        <source>Δ 3D</source>
+        <translation>Δ 3D</translation>
+    </message>
+    <message>
+        <source>AP BEV A</source>
+        <translation>AP BEV A</translation>
+    </message>
+    <message>
+        <source>AP BEV B</source>
+        <translation>AP BEV B</translation>
+    </message>
+    <message>
+        <source>Δ BEV</source>
+        <translation>Δ BEV</translation>
+    </message>
+    <message>
+        <source>KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains).</source>
+        <translation>AP|R40 KITTI en difficulté modérée, en % ; Δ = B − A (rouge : B perd, vert : B gagne).</translation>
+    </message>
+    <message>
+        <source>Click a box to see its attributes and match.</source>
+        <translation>Cliquez sur une boîte pour voir ses attributs et son appariement.</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n/d</translation>
+    </message>
+    <message>
+        <source>ground truth</source>
+        <translation>vérité terrain</translation>
+    </message>
+    <message>
+        <source>detection A</source>
+        <translation>détection A</translation>
+    </message>
+    <message>
+        <source>detection B</source>
+        <translation>détection B</translation>
+    </message>
+    <message>
+        <source>%1 #%2: %3</source>
+        <translation>%1 n° %2 : %3</translation>
+    </message>
+    <message>
+        <source>, score %1</source>
+        <translation>, score %1</translation>
+    </message>
+    <message>
+        <source>
+True positive: matches ground truth #%1, IoU 3D %2, BEV %3</source>
+        <translation>
+Vrai positif : apparié à la vérité terrain n° %1, IoU 3D %2, BEV %3</translation>
+    </message>
+    <message>
+        <source>
+False positive (best IoU 3D with a %1: %2)</source>
+        <translation>
+Faux positif (meilleure IoU 3D avec un objet %1 : %2)</translation>
+    </message>
+    <message>
+        <source>
+Matched by %1 #%2, IoU 3D %3, BEV %4</source>
+        <translation>
+Apparié par %1 n° %2, IoU 3D %3, BEV %4</translation>
+    </message>
+    <message>
+        <source>
+Missed: no detection matches it</source>
+        <translation>
+Manqué : aucune détection ne lui correspond</translation>
     </message>
 </context>
 </TS>

@@ -5,11 +5,9 @@
     <name>MainWindow</name>
     <message numerus="yes">
         <source>Statistics of %n tensor(s) computed.</source>
-        <translation><numerusform>已计算 %n 个张量的统计信息。</numerusform></translation>
-    </message>
-    <message>
-        <source>Open a checkpoint (Ctrl+O), drop one here, or open the demo model.</source>
-        <translation>打开检查点 (Ctrl+O)、拖放文件到此处，或打开演示模型。</translation>
+        <translation>
+            <numerusform>已计算 %n 个张量的统计信息。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Could not open the file</source>
@@ -46,10 +44,6 @@
     <message>
         <source>All checkpoints (%1)</source>
         <translation>所有检查点 (%1)</translation>
-    </message>
-    <message>
-        <source>All files (*)</source>
-        <translation>所有文件 (*)</translation>
     </message>
     <message>
         <source>Open checkpoint</source>
@@ -147,16 +141,76 @@
         <source>LiDAR</source>
         <translation>激光雷达</translation>
     </message>
+    <message>
+        <source>Could not open the LiDAR frame</source>
+        <translation>无法打开 LiDAR 帧</translation>
+    </message>
+    <message>
+        <source>Exported %1 (%2)</source>
+        <translation>已导出 %1（%2）</translation>
+    </message>
+    <message>
+        <source>Opening LiDAR frame %1</source>
+        <translation>正在打开 LiDAR 帧 %1</translation>
+    </message>
+    <message>
+        <source>  with %1</source>
+        <translation>  附带 %1</translation>
+    </message>
+    <message>
+        <source>%1: no detections</source>
+        <translation>%1：无检测结果</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>%1: no labels, so detections are shown without AP scores</source>
+        <translation>%1：没有标注，检测结果显示时不含 AP</translation>
+    </message>
+    <message>
+        <source>Cannot show %1: the LiDAR viewer needs OpenGL widgets, which the &quot;%2&quot; platform does not provide.</source>
+        <translation>无法显示 %1：LiDAR 视图需要 OpenGL 控件，而“%2”平台不提供。</translation>
+    </message>
+    <message>
+        <source>LiDAR viewer not available</source>
+        <translation>LiDAR 视图不可用</translation>
+    </message>
+    <message>
+        <source>%1: the extension names no model format (.qs.h5, .safetensors, .gguf)</source>
+        <translation>%1：扩展名不对应任何模型格式（.qs.h5、.safetensors、.gguf）</translation>
+    </message>
+    <message>
+        <source>%1: %2 points; labelled boxes: %3; detections A: %4, B: %5</source>
+        <translation>%1：%2 个点；标注框：%3；检测 A：%4，B：%5</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here.</source>
+        <translation>打开检查点 (Ctrl+O) 或 LiDAR 帧 (Ctrl+Shift+O)，或将文件拖放到此处。</translation>
+    </message>
+    <message>
+        <source>A — open a point cloud with File ▸ Open LiDAR Frame… (Ctrl+Shift+O) or drop one here</source>
+        <translation>A — 通过“文件 ▸ 打开 LiDAR 帧…”(Ctrl+Shift+O) 打开点云，或将其拖放到此处</translation>
+    </message>
+    <message>
+        <source>B — detections to compare with A</source>
+        <translation>B — 与 A 比较的检测结果</translation>
+    </message>
 </context>
 <context>
     <name>main</name>
     <message>
         <source>Post-training quantization workbench</source>
         <translation>训练后量化工作台</translation>
-    </message>
-    <message>
-        <source>Checkpoint to open</source>
-        <translation>要打开的检查点</translation>
     </message>
     <message>
         <source>Open the built-in demo model</source>
@@ -173,6 +227,18 @@
     <message>
         <source>Tensor to select</source>
         <translation>要选择的张量</translation>
+    </message>
+    <message>
+        <source>Checkpoint or point cloud to open</source>
+        <translation>要打开的检查点或点云</translation>
+    </message>
+    <message>
+        <source>Quantize the model once it is open</source>
+        <translation>模型打开后立即量化</translation>
+    </message>
+    <message>
+        <source>Quantize with the method and the comparison method once the model is open</source>
+        <translation>模型打开后立即用所选方法和对比方法量化</translation>
     </message>
 </context>
 <context>
@@ -253,6 +319,14 @@
         <source>&amp;About QuantScope</source>
         <translation>关于 QuantScope(&amp;A)</translation>
     </message>
+    <message>
+        <source>Open &amp;LiDAR Frame…</source>
+        <translation>打开 LiDAR 帧(&amp;L)…</translation>
+    </message>
+    <message>
+        <source>Open a point cloud with its labels and two sets of detections to compare</source>
+        <translation>打开点云及其标注和两组检测结果进行比较</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::ChannelRangeChart</name>
@@ -300,10 +374,6 @@
         <translation>请先量化模型。</translation>
     </message>
     <message>
-        <source>Quantized model formats (packed HDF5, dequantized safetensors, GGUF) are written by the export commands of the core; this build offers reports and charts.</source>
-        <translation>量化模型格式（打包 HDF5、反量化 safetensors、GGUF）由核心的导出命令写出；此版本提供报告和图表导出。</translation>
-    </message>
-    <message>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -340,8 +410,56 @@
         <translation>导出到</translation>
     </message>
     <message>
-        <source>%1 files (*.%2)</source>
-        <translation>%1 文件 (*.%2)</translation>
+        <source>Quantized model</source>
+        <translation>量化后的模型</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>请先打开检查点或演示模型。</translation>
+    </message>
+    <message>
+        <source>The model is quantized again with the settings of the last run (or the current settings) and written as it goes; the job can be cancelled from the status bar.</source>
+        <translation>模型将按上次运行的设置（或当前设置）重新量化并边算边写入；可在状态栏取消该任务。</translation>
+    </message>
+    <message>
+        <source>Per-tensor settings and errors of the last run, with the model-wide totals.</source>
+        <translation>上次运行中每个张量的设置和误差，以及整个模型的汇总。</translation>
+    </message>
+    <message>
+        <source>The chart as it is shown now.</source>
+        <translation>当前显示的图表。</translation>
+    </message>
+    <message>
+        <source>%1 files (*%2)</source>
+        <translation>%1 文件 (*%2)</translation>
+    </message>
+    <message>
+        <source>Weights as</source>
+        <translation>权重存为</translation>
+    </message>
+    <message>
+        <source>F16 (dequantized)</source>
+        <translation>F16（反量化）</translation>
+    </message>
+    <message>
+        <source>BF16 (dequantized)</source>
+        <translation>BF16（反量化）</translation>
+    </message>
+    <message>
+        <source>F32 (dequantized)</source>
+        <translation>F32（反量化）</translation>
+    </message>
+    <message>
+        <source>Q4_0 (llama.cpp 4-bit blocks)</source>
+        <translation>Q4_0（llama.cpp 4 位块）</translation>
+    </message>
+    <message>
+        <source>Q8_0 (llama.cpp 8-bit blocks)</source>
+        <translation>Q8_0（llama.cpp 8 位块）</translation>
+    </message>
+    <message>
+        <source>F16</source>
+        <translation>F16</translation>
     </message>
 </context>
 <context>
@@ -422,6 +540,113 @@
     </message>
 </context>
 <context>
+    <name>qs::gui::LidarFrameDialog</name>
+    <message>
+        <source>Open LiDAR Frame</source>
+        <translation>打开 LiDAR 帧</translation>
+    </message>
+    <message>
+        <source>&amp;Point cloud:</source>
+        <translation>点云(&amp;P)：</translation>
+    </message>
+    <message>
+        <source>&amp;Labels (label_2):</source>
+        <translation>标注 (label_2)(&amp;L)：</translation>
+    </message>
+    <message>
+        <source>&amp;Calibration:</source>
+        <translation>标定(&amp;C)：</translation>
+    </message>
+    <message>
+        <source>Detections &amp;A:</source>
+        <translation>检测 A(&amp;A)：</translation>
+    </message>
+    <message>
+        <source>Detections &amp;B:</source>
+        <translation>检测 B(&amp;B)：</translation>
+    </message>
+    <message>
+        <source>KITTI .bin, nuScenes .pcd.bin, PCD, PLY or LAS</source>
+        <translation>KITTI .bin、nuScenes .pcd.bin、PCD、PLY 或 LAS</translation>
+    </message>
+    <message>
+        <source>optional, KITTI label_2 .txt</source>
+        <translation>可选，KITTI label_2 .txt</translation>
+    </message>
+    <message>
+        <source>needed with labels or KITTI result files</source>
+        <translation>使用标注或 KITTI 结果文件时必需</translation>
+    </message>
+    <message>
+        <source>optional, pred_velo or KITTI result .txt</source>
+        <translation>可选，pred_velo 或 KITTI 结果 .txt</translation>
+    </message>
+    <message>
+        <source>optional, e.g. the quantized detector&apos;s output</source>
+        <translation>可选，例如量化检测器的输出</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Labels and calibration are filled in from the KITTI folder layout (velodyne/, label_2/, calib/); detections from pred_velo_&lt;id&gt;.txt beside the cloud.</source>
+        <translation>标注和标定按 KITTI 目录结构（velodyne/、label_2/、calib/）自动填写；检测结果取自点云旁的 pred_velo_&lt;id&gt;.txt。</translation>
+    </message>
+    <message>
+        <source>Point clouds (%1)</source>
+        <translation>点云 (%1)</translation>
+    </message>
+    <message>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Choose a point cloud</source>
+        <translation>选择点云</translation>
+    </message>
+    <message>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <source>Choose a point cloud.</source>
+        <translation>请选择点云。</translation>
+    </message>
+    <message>
+        <source>KITTI labels are in the camera frame: choose the calibration file too.</source>
+        <translation>KITTI 标注位于相机坐标系：请同时选择标定文件。</translation>
+    </message>
+    <message>
+        <source>Point cloud</source>
+        <translation>点云</translation>
+    </message>
+    <message>
+        <source>Labels</source>
+        <translation>标注</translation>
+    </message>
+    <message>
+        <source>Calibration</source>
+        <translation>标定</translation>
+    </message>
+    <message>
+        <source>Detections A</source>
+        <translation>检测 A</translation>
+    </message>
+    <message>
+        <source>Detections B</source>
+        <translation>检测 B</translation>
+    </message>
+    <message>
+        <source>%1: no such file (%2)</source>
+        <translation>%1：文件不存在（%2）</translation>
+    </message>
+</context>
+<context>
     <name>qs::gui::ModelDocument</name>
     <message>
         <source>%1: %2</source>
@@ -449,6 +674,22 @@
     <message>
         <source>This build has no report writer.</source>
         <translation>此版本不支持写出报告。</translation>
+    </message>
+    <message>
+        <source>Open a checkpoint or the demo model first.</source>
+        <translation>请先打开检查点或演示模型。</translation>
+    </message>
+    <message>
+        <source>Unknown export format: %1</source>
+        <translation>未知的导出格式：%1</translation>
+    </message>
+    <message>
+        <source>Export %1</source>
+        <translation>导出 %1</translation>
+    </message>
+    <message>
+        <source>Unknown weight type: %1</source>
+        <translation>未知的权重类型：%1</translation>
     </message>
 </context>
 <context>
@@ -506,12 +747,14 @@
         <translation>正在量化…</translation>
     </message>
     <message>
-        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2's.</source>
+        <source>%1 has a lower rel_err than %2 on %3 of %4 tensors; on average its error is %5 % of %2&apos;s.</source>
         <translation>%1 在 %4 个张量中的 %3 个上 rel_err 低于 %2；其误差平均为 %2 的 %5 %。</translation>
     </message>
     <message numerus="yes">
         <source>%n tensor(s) quantized.</source>
-        <translation><numerusform>已量化 %n 个张量。</numerusform></translation>
+        <translation>
+            <numerusform>已量化 %n 个张量。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -853,7 +1096,9 @@
     </message>
     <message numerus="yes">
         <source>%n tensor(s)</source>
-        <translation><numerusform>%n 个张量</numerusform></translation>
+        <translation>
+            <numerusform>%n 个张量</numerusform>
+        </translation>
     </message>
     <message>
         <source>Name</source>
@@ -905,6 +1150,145 @@
     <message>
         <source>cannot write %1: %2</source>
         <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>qs::viewers::LidarCompareWidget</name>
+    <message>
+        <source>%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad</source>
+        <translation>%1 位于 (%2, %3, %4) m，尺寸 %5 x %6 x %7 m，朝向 %8 rad</translation>
+    </message>
+    <message>
+        <source>A</source>
+        <translation>A</translation>
+    </message>
+    <message>
+        <source>B</source>
+        <translation>B</translation>
+    </message>
+    <message>
+        <source>Intensity</source>
+        <translation>强度</translation>
+    </message>
+    <message>
+        <source>Height</source>
+        <translation>高度</translation>
+    </message>
+    <message>
+        <source>Distance</source>
+        <translation>距离</translation>
+    </message>
+    <message>
+        <source>Solid</source>
+        <translation>纯色</translation>
+    </message>
+    <message>
+        <source>point size </source>
+        <translation>点大小 </translation>
+    </message>
+    <message>
+        <source>Ground truth</source>
+        <translation>真值</translation>
+    </message>
+    <message>
+        <source>Detections</source>
+        <translation>检测结果</translation>
+    </message>
+    <message>
+        <source>Scores</source>
+        <translation>分数</translation>
+    </message>
+    <message>
+        <source>Perspective</source>
+        <translation>透视</translation>
+    </message>
+    <message>
+        <source>Bird&apos;s eye</source>
+        <translation>鸟瞰</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <source>AP 3D A</source>
+        <translation>AP 3D A</translation>
+    </message>
+    <message>
+        <source>AP 3D B</source>
+        <translation>AP 3D B</translation>
+    </message>
+    <message>
+        <source>Δ 3D</source>
+        <translation>Δ 3D</translation>
+    </message>
+    <message>
+        <source>AP BEV A</source>
+        <translation>AP BEV A</translation>
+    </message>
+    <message>
+        <source>AP BEV B</source>
+        <translation>AP BEV B</translation>
+    </message>
+    <message>
+        <source>Δ BEV</source>
+        <translation>Δ BEV</translation>
+    </message>
+    <message>
+        <source>KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains).</source>
+        <translation>KITTI 中等难度 AP|R40（%）；Δ = B − A（红色：B 下降，绿色：B 提升）。</translation>
+    </message>
+    <message>
+        <source>Click a box to see its attributes and match.</source>
+        <translation>点击一个框查看其属性和匹配情况。</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>ground truth</source>
+        <translation>真值</translation>
+    </message>
+    <message>
+        <source>detection A</source>
+        <translation>检测 A</translation>
+    </message>
+    <message>
+        <source>detection B</source>
+        <translation>检测 B</translation>
+    </message>
+    <message>
+        <source>%1 #%2: %3</source>
+        <translation>%1 #%2：%3</translation>
+    </message>
+    <message>
+        <source>, score %1</source>
+        <translation>，分数 %1</translation>
+    </message>
+    <message>
+        <source>
+True positive: matches ground truth #%1, IoU 3D %2, BEV %3</source>
+        <translation>
+真正例：匹配真值 #%1，IoU 3D %2，BEV %3</translation>
+    </message>
+    <message>
+        <source>
+False positive (best IoU 3D with a %1: %2)</source>
+        <translation>
+假正例（与 %1 的最佳 IoU 3D：%2）</translation>
+    </message>
+    <message>
+        <source>
+Matched by %1 #%2, IoU 3D %3, BEV %4</source>
+        <translation>
+被 %1 #%2 匹配，IoU 3D %3，BEV %4</translation>
+    </message>
+    <message>
+        <source>
+Missed: no detection matches it</source>
+        <translation>
+漏检：没有检测结果与之匹配</translation>
     </message>
 </context>
 </TS>

@@ -12,6 +12,7 @@ ActionRegistry::ActionRegistry(QObject* parent) : QObject(parent)
 {
     open = make("actionOpen", "document-open", QStyle::SP_DialogOpenButton);
     openDemo = make("actionOpenDemo", "applications-science", QStyle::SP_ComputerIcon);
+    openLidarFrame = make("actionOpenLidarFrame", "document-open-folder", QStyle::SP_DirOpenIcon);
     clearRecent = make("actionClearRecent", "edit-clear-history", QStyle::SP_DialogResetButton);
     exportReport = make("actionExport", "document-export", QStyle::SP_DialogSaveButton);
     quit = make("actionQuit", "application-exit", QStyle::SP_DialogCloseButton);
@@ -26,6 +27,7 @@ ActionRegistry::ActionRegistry(QObject* parent) : QObject(parent)
 
     open->setShortcut(QKeySequence::Open);
     openDemo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
+    openLidarFrame->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
     exportReport->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
     quit->setShortcut(QKeySequence::Quit);
     quit->setMenuRole(QAction::QuitRole);
@@ -59,6 +61,8 @@ void ActionRegistry::retranslate()
     open->setStatusTip(tr("Open a checkpoint (safetensors, GGUF, PyTorch, ONNX, HDF5, llama2.c)"));
     openDemo->setText(tr("Open &Demo Model"));
     openDemo->setStatusTip(tr("Open the built-in LLaMA-shaped demo model"));
+    openLidarFrame->setText(tr("Open &LiDAR Frame…"));
+    openLidarFrame->setStatusTip(tr("Open a point cloud with its labels and two sets of detections to compare"));
     clearRecent->setText(tr("&Clear Recent Files"));
     exportReport->setText(tr("&Export…"));
     exportReport->setStatusTip(tr("Export the quantization report or the charts"));

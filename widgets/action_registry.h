@@ -16,6 +16,7 @@ public:
 
     QAction* open;
     QAction* openDemo;
+    QAction* openLidarFrame;
     QAction* clearRecent;
     QAction* exportReport;
     QAction* quit;

@@ -21,6 +21,8 @@ void messageHandler(QtMsgType type, const QMessageLogContext& context, const QSt
     // Platform-plugin chatter (offscreen, xcb) says nothing to a user.
     if (qstrncmp(context.category, "qt.qpa", 6) == 0 || message.startsWith(QLatin1String("This plugin does not support")))
         return;
+    // Qt Charts warns when bars (which start at 0) sit on a log axis; the chart draws fine.
+    if (message.startsWith(QLatin1String("Logarithms of zero and negative values are undefined"))) return;
     // May be called from any thread: hop to the pane's thread.
     if (LogPane* pane = g_captureTarget.data())
         QMetaObject::invokeMethod(

@@ -5,6 +5,11 @@
 #include "model_quant_view.h"
 #include "quant_controls.h"
 
+#include "quantscope/io/exporter.h"
+#include "quantscope/tensor/dtype.h"
+
+#include <QFileInfo>
+
 #ifdef QS_HAVE_REPORT
 #include "quantscope/quant/report.h"
 #endif
@@ -59,6 +64,38 @@ bool ModelQuantSession::start(const QuantSettings& settings, std::optional<Quant
                         Q_EMIT runsFinished();
                     }));
     return true;
+}
+
+QString ModelQuantSession::startExport(const QuantSettings& settings, const QString& path, const QString& formatId,
+                                       const QString& precision)
+{
+    const auto ckpt = m_document->checkpoint();
+    if (!ckpt) return tr("Open a checkpoint or the demo model first.");
+    const auto format = qs::exportFormatFromName(formatId.toStdString());
+    if (!format) return tr("Unknown export format: %1").arg(formatId);
+    ModelQuantSettings quant;
+    if (!m_last.empty()) quant = m_last.back().settings;  // export what the user looked at
+    else quant.defaults = settings;
+    qs::ExportOptions options;
+    options.format = *format;
+    if (!precision.isEmpty()) {
+        const auto dtype = qs::dtypeFromName(precision.toStdString());
+        if (!dtype) return tr("Unknown weight type: %1").arg(precision);
+        if (*format == qs::ExportFormat::Gguf) options.ggufType = *dtype;
+        else options.floatDtype = *dtype;
+    }
+    const std::filesystem::path out = path.toStdString();
+    m_runner->start(tr("Export %1").arg(QFileInfo(path).fileName()),
+                    [ckpt, quant, out, options, this](const qs::ProgressFn& progress) -> JobRunner::Deliver {
+                        const qs::ExportResult r = qs::exportQuantized(*ckpt, quant, out, options, progress);
+                        QStringList warnings;
+                        for (const auto& w : r.warnings) warnings << QString::fromStdString(w);
+                        for (const auto& w : r.quant.warnings) warnings << QString::fromStdString(w);
+                        const QString written = QString::fromStdString(r.path.string());
+                        const auto bytes = qint64(r.bytes);
+                        return [this, written, bytes, warnings] { Q_EMIT exported(written, bytes, warnings); };
+                    });
+    return {};
 }
 
 QString ModelQuantSession::writeReport(const QString& path) const

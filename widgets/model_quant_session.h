@@ -30,9 +30,19 @@ public:
     /// Writes the last chosen-method run as a JSON or CSV report (by extension). Returns an
     /// error text, or an empty string on success.
     QString writeReport(const QString& path) const;
+    /// Quantizes the open checkpoint with the last run's settings (or `settings` before any
+    /// run) and writes it to `path` in the export format `formatId` ("package", "safetensors",
+    /// "gguf"; qs::exportFormats()), on runner(): progress, cancel and errors as for a run.
+    /// `precision` names the stored dtype ("F16", "BF16", "F32" for safetensors; "Q4_0", "Q8_0",
+    /// "F16" for GGUF; empty = the exporter's default). Returns an error text when it cannot
+    /// start, "" when the job started.
+    QString startExport(const QuantSettings& settings, const QString& path, const QString& formatId,
+                        const QString& precision = {});
 
 Q_SIGNALS:
     void runsFinished();
+    /// A model export finished: the file, its size and what the writer warned about.
+    void exported(const QString& path, qint64 bytes, const QStringList& warnings);
 
 private:
     ModelDocument* m_document;

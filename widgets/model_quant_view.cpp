@@ -25,12 +25,28 @@ namespace qs::gui {
 
 namespace {
 /// "layers.3.attention.wq.weight" → "3.attention.wq": short enough for an axis label.
+/// Without the prefix and ".weight" every row shares: "3.feed_forward.w1".
+QString tableName(const QString& name)
+{
+    QString s = name;
+    for (const char* prefix : {"model.layers.", "layers.", "blk.", "model."})
+        if (s.startsWith(QLatin1String(prefix))) s = s.mid(int(qstrlen(prefix)));
+    if (s.endsWith(QLatin1String(".weight"))) s.chop(7);
+    return s;
+}
+
 QString shortName(const QString& name)
 {
     QString s = name;
     for (const char* prefix : {"model.layers.", "layers.", "blk.", "model."})
         if (s.startsWith(QLatin1String(prefix))) s = s.mid(int(qstrlen(prefix)));
     if (s.endsWith(QLatin1String(".weight"))) s.chop(7);
+    // "3.feed_forward.w1" -> "3.w1": block number and layer name fit under a bar; the tables
+    // below give the full names.
+    const auto parts = s.split(QLatin1Char('.'));
+    bool isBlock = false;
+    parts.value(0).toInt(&isBlock);
+    if (isBlock && parts.size() > 2) s = parts.first() + QLatin1Char('.') + parts.last();
     return s;
 }
 }  // namespace
@@ -58,7 +74,7 @@ ModelQuantView::ModelQuantView(QWidget* parent)
     m_series->attachAxis(m_categories);
     m_series->attachAxis(m_values);
     m_values->setLabelFormat(QStringLiteral("%.2g"));
-    m_categories->setLabelsAngle(-60);
+    m_categories->setLabelsAngle(-90);
     chart->legend()->setAlignment(Qt::AlignTop);
     chart->setMargins(QMargins(4, 4, 4, 4));
     m_chartView->setChart(chart);
@@ -66,8 +82,10 @@ ModelQuantView::ModelQuantView(QWidget* parent)
     chart::applyPalette(chart, palette());
 
     m_worst->setRootIsDecorated(false);
+    m_worst->setTextElideMode(Qt::ElideMiddle);  // "layers.3.fe…w1.weight": both ends matter
     m_worst->setColumnCount(3);
     m_table->setRootIsDecorated(false);
+    m_table->setTextElideMode(Qt::ElideMiddle);
     m_table->setSortingEnabled(true);
     m_table->setColumnCount(7);
     m_summary->setWordWrap(true);
@@ -190,10 +208,19 @@ void ModelQuantView::redraw()
 {
     m_dirty = false;
     const QPalette p = palette();
-    m_series->clear();
     QStringList names;
     double lo = INFINITY, hi = 0;
     const int runs = std::max<int>(1, int(m_labels.size()));
+    // The log axis gets its range before the bars arrive: bars on a default range would make
+    // Qt log "Logarithms of zero…" warnings into the log pane.
+    for (int r = 0; r < runs && r < 2; ++r)
+        for (const Row& row : m_rows)
+            if (row.relErr[r] > 0) {
+                lo = std::min(lo, row.relErr[r]);
+                hi = std::max(hi, row.relErr[r]);
+            }
+    if (hi > 0) m_values->setRange(lo / 2, hi * 2);
+    m_series->clear();
     for (int r = 0; r < runs && r < 2; ++r) {
         auto* set = new QBarSet(m_labels.value(r));
         set->setColor(r == 0 ? chart::dataColor(p) : chart::secondColor(p));
@@ -201,15 +228,15 @@ void ModelQuantView::redraw()
         for (const Row& row : m_rows) {
             if (row.relErr[r] < 0) continue;
             *set << row.relErr[r];
-            if (row.relErr[r] > 0) lo = std::min(lo, row.relErr[r]);
-            hi = std::max(hi, row.relErr[r]);
         }
         if (set->count() > 0) m_series->append(set);
         else delete set;
     }
     for (const Row& row : m_rows) names << shortName(row.name);
     m_categories->setCategories(names);
-    if (hi > 0) m_values->setRange(lo / 2, hi * 2);
+    // Names under the bars only while they fit (Qt elides a label to its bar group's width);
+    // otherwise the tables below name the tensors, in the same order.
+    m_categories->setLabelsVisible(!names.isEmpty() && m_chartView->width() / names.size() >= 48);
 
     // Worst layers of the first method.
     std::vector<const Row*> sorted;
@@ -218,9 +245,11 @@ void ModelQuantView::redraw()
     std::sort(sorted.begin(), sorted.end(), [](const Row* a, const Row* b) { return a->relErr[0] > b->relErr[0]; });
     m_worst->clear();
     const QLocale l;
-    for (std::size_t i = 0; i < sorted.size() && i < 10; ++i)
-        new QTreeWidgetItem(m_worst, {sorted[i]->name, l.toString(sorted[i]->relErr[0], 'f', 5),
-                                      l.toString(sorted[i]->sqnr[0], 'f', 2)});
+    for (std::size_t i = 0; i < sorted.size() && i < 10; ++i) {
+        auto* item = new QTreeWidgetItem(m_worst, {tableName(sorted[i]->name), l.toString(sorted[i]->relErr[0], 'f', 5),
+                                                   l.toString(sorted[i]->sqnr[0], 'f', 2)});
+        item->setToolTip(0, sorted[i]->name);
+    }
 
     // Side-by-side table with the difference (B − A; negative: B is better).
     m_table->setSortingEnabled(false);
@@ -229,7 +258,8 @@ void ModelQuantView::redraw()
     double sumRatio = 0;
     for (const Row& row : m_rows) {
         auto* item = new QTreeWidgetItem(m_table);
-        item->setText(0, row.name);
+        item->setText(0, tableName(row.name));
+        item->setToolTip(0, row.name);
         for (int r = 0; r < 2; ++r)
             if (row.relErr[r] >= 0) {
                 item->setText(1 + r, l.toString(row.relErr[r], 'f', 5));

@@ -34,9 +34,11 @@ private:
 namespace settings {
 inline const Setting<QStringList> recentFiles{"files/recent", {}};
 inline const Setting<QString> lastOpenDir{"files/lastDir", {}};
+inline const Setting<QString> lastLidarDir{"files/lastLidarDir", {}};
 inline const Setting<QByteArray> windowGeometry{"window/geometry", {}};
 inline const Setting<QByteArray> windowState{"window/state", {}};
-inline const Setting<QString> language{"ui/language", {}};  ///< "", "en", "fr", "zh_CN"; "" = system
+inline const Setting<QString> language{"ui/language", {}};
+inline const Setting<QString> hiddenTreeColumns{"ui/hiddenTreeColumns", {}};  ///< "2,3": columns hidden by the user  ///< "", "en", "fr", "zh_CN"; "" = system
 inline const Setting<int> histogramBins{"inspector/bins", 128};
 inline const Setting<bool> histogramLogCount{"inspector/logCount", true};
 inline const Setting<double> outlierSigma{"quant/sigma", 3.0};

@@ -37,6 +37,25 @@ QChartView* makeChart(const char* name)
     return view;
 }
 
+/// Ticks at round values (1, 2 or 5 × 10^k apart, counted from 0) instead of splitting the range
+/// into equal parts: bits read 2, 3, 4…, not 3.5; steps 0, 100, 200….
+void roundTicks(QValueAxis* axis)
+{
+    const double span = axis->max() - axis->min();
+    if (!(span > 0)) return;
+    const double raw = span / 6.0;
+    const double decade = std::pow(10.0, std::floor(std::log10(raw)));
+    double step = 10 * decade;
+    for (double f : {1.0, 2.0, 5.0})
+        if (f * decade >= raw) {
+            step = f * decade;
+            break;
+        }
+    axis->setTickInterval(step);  // interval and anchor first: switching the type lays ticks out
+    axis->setTickAnchor(0.0);
+    axis->setTickType(QValueAxis::TicksDynamic);
+}
+
 /// Replaces the chart's content: a curve, an optional marker at `markX`, and an optional
 /// horizontal reference line at `refY`. Axes are rebuilt (cheap: a few hundred points).
 void plot(QChartView* view, const QList<QPointF>& curve, const QString& curveName, bool logY,
@@ -114,8 +133,10 @@ void plot(QChartView* view, const QList<QPointF>& curve, const QString& curveNam
         } else {
             const double pad = 0.08 * std::max(hi - lo, 1e-9 * std::max(1.0, std::abs(hi)));
             y->setRange(lo - pad, hi + pad);
+            roundTicks(static_cast<QValueAxis*>(y));
         }
         x->setRange(curve.first().x(), curve.last().x());
+        roundTicks(x);
     }
     chart::applyPalette(c, p);
 }

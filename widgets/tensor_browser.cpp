@@ -1,10 +1,13 @@
 #include "tensor_browser.h"
 
 #include "model_document.h"
+#include "settings.h"
 #include "tensor_tree_model.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QLineEdit>
+#include <QMenu>
 #include <QTreeView>
 #include <QVBoxLayout>
 
@@ -31,6 +34,14 @@ TensorBrowser::TensorBrowser(ModelDocument* document, QWidget* parent)
     m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->header()->setStretchLastSection(false);
     m_view->setColumnWidth(TensorTreeModel::Name, 220);
+    // The dock is narrower than all nine columns: a right click on the header hides or shows
+    // columns, so rel_err or outlier % can sit next to the names.
+    for (const QString& c : settings::hiddenTreeColumns.get().split(u',', Qt::SkipEmptyParts))
+        if (const int k = c.toInt(); k > TensorTreeModel::Name && k < TensorTreeModel::ColumnCount) m_view->setColumnHidden(k, true);
+    m_view->header()->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view->header(), &QWidget::customContextMenuRequested, this, [this](const QPoint& pos) {
+        columnMenu()->popup(m_view->header()->mapToGlobal(pos));
+    });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_filter);
@@ -54,6 +65,26 @@ TensorBrowser::TensorBrowser(ModelDocument* document, QWidget* parent)
         m_view->collapseAll();
     });
     retranslate();
+}
+
+QMenu* TensorBrowser::columnMenu()
+{
+    auto* menu = new QMenu(this);
+    menu->setObjectName(QStringLiteral("tensorColumnsMenu"));
+    menu->setAttribute(Qt::WA_DeleteOnClose);
+    for (int c = TensorTreeModel::Name + 1; c < TensorTreeModel::ColumnCount; ++c) {
+        QAction* a = menu->addAction(m_model->headerData(c, Qt::Horizontal, Qt::DisplayRole).toString());
+        a->setCheckable(true);
+        a->setChecked(!m_view->isColumnHidden(c));
+        connect(a, &QAction::toggled, this, [this, c](bool on) {
+            m_view->setColumnHidden(c, !on);
+            QStringList hidden;
+            for (int k = 0; k < TensorTreeModel::ColumnCount; ++k)
+                if (m_view->isColumnHidden(k)) hidden << QString::number(k);
+            settings::hiddenTreeColumns.set(hidden.join(u','));
+        });
+    }
+    return menu;
 }
 
 void TensorBrowser::retranslate()

@@ -6,6 +6,7 @@
 #include <optional>
 
 class QLineEdit;
+class QMenu;
 class QTreeView;
 
 namespace qs::gui {
@@ -27,6 +28,9 @@ public:
     void selectTensor(std::size_t index);
     std::optional<std::size_t> selectedTensor() const;
     void retranslate();
+    /// The header's context menu: one checkable entry per column but the name (caller shows it;
+    /// it deletes itself when closed).
+    QMenu* columnMenu();
 
 Q_SIGNALS:
     void tensorSelected(std::size_t index);

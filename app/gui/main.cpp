@@ -32,7 +32,7 @@ int main(int argc, char** argv)
     parser.setApplicationDescription(QApplication::translate("main", "Post-training quantization workbench"));
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addPositionalArgument(QStringLiteral("file"), QApplication::translate("main", "Checkpoint to open"), QStringLiteral("[file]"));
+    parser.addPositionalArgument(QStringLiteral("file"), QApplication::translate("main", "Checkpoint or point cloud to open"), QStringLiteral("[file]"));
     const QCommandLineOption demo(QStringLiteral("demo"), QApplication::translate("main", "Open the built-in demo model"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
                                         QApplication::translate("main", "Render the window to FILE (PNG) and exit"),
@@ -42,10 +42,18 @@ int main(int argc, char** argv)
                                   QStringLiteral("NAME"), QStringLiteral("layer"));
     const QCommandLineOption tensor(QStringLiteral("tensor"), QApplication::translate("main", "Tensor to select"),
                                     QStringLiteral("NAME"));
-    parser.addOptions({demo, screenshot, view, tensor});
+    const QCommandLineOption quantize(QStringLiteral("quantize"),
+                                      QApplication::translate("main", "Quantize the model once it is open"));
+    const QCommandLineOption compare(QStringLiteral("compare"),
+                                     QApplication::translate("main", "Quantize with the method and the comparison method once the model is open"));
+    parser.addOptions({demo, screenshot, view, tensor, quantize, compare});
     parser.process(app);
 
     MainWindow window;
+    if (parser.isSet(quantize) || parser.isSet(compare)) {
+        const bool both = parser.isSet(compare);
+        QObject::connect(&window, &MainWindow::fileOpened, &window, [&window, both] { window.quantizeModel(both); });
+    }
     if (parser.isSet(screenshot)) {
         window.resize(1600, 1000);
         window.setAttribute(Qt::WA_DontShowOnScreen);
@@ -56,7 +64,11 @@ int main(int argc, char** argv)
     const QStringList files = parser.positionalArguments();
     QTimer::singleShot(0, &window, [&] {
         if (!files.isEmpty()) window.openFile(files.first());
+#ifdef QS_HAVE_DEMO_MODEL
+        else window.openDemo();  // start on the built-in demo model: something to explore at once
+#else
         else if (parser.isSet(demo)) window.openDemo();
+#endif
     });
     return QApplication::exec();
 }

@@ -4,6 +4,8 @@
 #include "job_runner.h"
 #include "language.h"
 #include "layer_inspector.h"
+#include "lidar_frame_dialog.h"
+#include "lidar_frame_files.h"
 #include "chart_export.h"
 #include "channel_range_chart.h"
 #include "export_dialog.h"
@@ -20,6 +22,7 @@
 #include "tensor_browser.h"
 
 #include "quantscope/io/checkpoint.h"
+#include "quantscope/io/exporter.h"
 #include <QGuiApplication>
 
 #ifdef QS_HAVE_VIEWERS
@@ -51,6 +54,9 @@
 #include <QToolBar>
 #include <QToolButton>
 
+#include <filesystem>
+#include <memory>
+
 using namespace qs::gui;
 
 MainWindow::MainWindow(QWidget* parent)
@@ -65,6 +71,7 @@ MainWindow::MainWindow(QWidget* parent)
       m_teaching(new TeachingView),
       m_modelView(new ModelQuantView),
       m_session(new ModelQuantSession(m_document, m_modelView, this)),
+      m_lidarRunner(new JobRunner(this)),
       m_tabs(new QTabWidget),
       m_progress(new QProgressBar),
       m_jobLabel(new QLabel),
@@ -84,12 +91,13 @@ MainWindow::MainWindow(QWidget* parent)
     // QOpenGLWidget joins the window, so the tab exists only where it can render.
     const auto platform = QGuiApplication::platformName();
     if (platform != QLatin1String("offscreen") && platform != QLatin1String("minimal")) {
-        auto* lidar = new qs::viewers::LidarCompareWidget;
-        lidar->setObjectName(QStringLiteral("lidarView"));
-        lidar->setProperty("viewName", QStringLiteral("lidar"));
-        m_tabs->addTab(lidar, QString());
+        m_lidar = new qs::viewers::LidarCompareWidget;
+        m_lidar->setObjectName(QStringLiteral("lidarView"));
+        m_lidar->setProperty("viewName", QStringLiteral("lidar"));
+        m_tabs->addTab(m_lidar, QString());
     }
 #endif
+    m_lidarRunner->setObjectName(QStringLiteral("lidarFrameJob"));
     setCentralWidget(m_tabs);
     createDocks();
     createMenus();
@@ -125,6 +133,7 @@ MainWindow::MainWindow(QWidget* parent)
     // Whole-model quantization needs the core's model job; say so rather than fail later.
     m_actions->quantizeModel->setEnabled(modelQuantizationAvailable());
     m_actions->compareMethods->setEnabled(modelQuantizationAvailable());
+    m_actions->openLidarFrame->setEnabled(m_lidar != nullptr);  // no LiDAR tab without OpenGL widgets
     m_controls->loadSettings();
     m_inspector->setSettings(m_controls->settings());
     m_teaching->setSettings(m_controls->settings());
@@ -132,7 +141,7 @@ MainWindow::MainWindow(QWidget* parent)
     restoreGeometry(settings::windowGeometry.get());
     restoreState(settings::windowState.get());
     retranslate();
-    statusBar()->showMessage(tr("Open a checkpoint (Ctrl+O), drop one here, or open the demo model."));
+    statusBar()->showMessage(tr("Open a checkpoint (Ctrl+O) or a LiDAR frame (Ctrl+Shift+O), or drop a file here."));
 }
 
 MainWindow::~MainWindow() = default;
@@ -160,6 +169,7 @@ void MainWindow::createMenus()
     m_fileMenu->addAction(m_actions->open);
     m_recentMenu = m_fileMenu->addMenu(QString());
     m_recentMenu->setObjectName(QStringLiteral("recentMenu"));
+    m_fileMenu->addAction(m_actions->openLidarFrame);
     m_fileMenu->addAction(m_actions->openDemo);
     m_fileMenu->addSeparator();
     m_fileMenu->addAction(m_actions->exportReport);
@@ -187,6 +197,7 @@ void MainWindow::createMenus()
 
     connect(m_actions->open, &QAction::triggered, this, &MainWindow::chooseFile);
     connect(m_actions->openDemo, &QAction::triggered, this, &MainWindow::openDemo);
+    connect(m_actions->openLidarFrame, &QAction::triggered, this, &MainWindow::chooseLidarFrame);
     connect(m_actions->quit, &QAction::triggered, this, &QWidget::close);
     connect(m_actions->quantizeModel, &QAction::triggered, this, [this] { quantizeModel(false); });
     connect(m_actions->compareMethods, &QAction::triggered, this, [this] { quantizeModel(true); });
@@ -217,9 +228,19 @@ void MainWindow::connectJobs()
     watchJob(m_openRunner);
     watchJob(m_inspector->loadRunner());
     watchJob(m_session->runner());
+    watchJob(m_lidarRunner);
+    connect(m_lidarRunner, &JobRunner::failed, this, [this](const QString&, const QString& message) {
+        reportError(tr("Could not open the LiDAR frame"), message);
+        Q_EMIT openFailed(message);
+    });
     connect(m_session->runner(), &JobRunner::failed, this, &MainWindow::reportError);
     connect(m_session->runner(), &JobRunner::succeeded, this, [this](const QString& title, double seconds) {
         m_log->info(tr("%1: done in %2 s").arg(title).arg(seconds, 0, 'f', 1));
+    });
+    connect(m_session, &ModelQuantSession::exported, this, [this](const QString& path, qint64 bytes, const QStringList& warnings) {
+        for (const QString& w : warnings) m_log->warning(w);
+        m_log->info(tr("Exported %1 (%2)").arg(path, QLocale().formattedDataSize(bytes)));
+        statusBar()->showMessage(tr("Exported %1").arg(path), 5000);
     });
     connect(m_actions->cancelJob, &QAction::triggered, this, [this] {
         for (JobRunner* runner : m_watched)
@@ -260,6 +281,7 @@ void MainWindow::watchJob(JobRunner* runner)
 
 void MainWindow::openFile(const QString& path)
 {
+    if (classifyFile(path) == DroppedFileKind::PointCloud) return openLidarFrame(inferLidarFramePaths(path));
     const QString name = QFileInfo(path).fileName();
     m_log->info(tr("Opening %1").arg(path));
     m_openRunner->start(tr("Open %1").arg(name), [this, path, name](const qs::ProgressFn&) -> JobRunner::Deliver {
@@ -274,6 +296,52 @@ void MainWindow::openFile(const QString& path)
             Q_EMIT fileOpened(name);
         };
     });
+}
+
+void MainWindow::openLidarFrame(const LidarFramePaths& paths)
+{
+    const QString name = QFileInfo(paths.cloud).fileName();
+#ifdef QS_HAVE_VIEWERS
+    if (m_lidar) {
+        m_log->info(tr("Opening LiDAR frame %1").arg(paths.cloud));
+        for (const QString& extra : {paths.label, paths.calib, paths.detA, paths.detB})
+            if (!extra.isEmpty()) m_log->info(tr("  with %1").arg(extra));
+        auto path = [](const QString& p) { return std::filesystem::path(p.toStdString()); };
+        m_lidarRunner->start(tr("Open %1").arg(name), [=, this](const qs::ProgressFn&) -> JobRunner::Deliver {
+            auto frame = std::make_shared<const qs::viewers::LidarFrame>(qs::viewers::loadLidarFrame(
+                path(paths.cloud), path(paths.label), path(paths.calib), path(paths.detA), path(paths.detB)));
+            return [this, frame, paths, name] {
+                m_lidar->showFrame(*frame);
+                m_lidarFrameShown = true;
+                auto title = [](const QString& set, const QString& file) {
+                    return file.isEmpty() ? tr("%1: no detections").arg(set) : tr("%1: %2").arg(set, QFileInfo(file).fileName());
+                };
+                m_lidar->setLabels(title(tr("A"), paths.detA), title(tr("B"), paths.detB));
+                showView(QStringLiteral("lidar"));
+                addRecentFile(QFileInfo(paths.cloud).absoluteFilePath());
+                m_log->info(tr("%1: %2 points; labelled boxes: %3; detections A: %4, B: %5")
+                                .arg(name, QLocale().toString(qulonglong(frame->cloud.size())))
+                                .arg(frame->groundTruth.size())
+                                .arg(frame->detectionsA.size())
+                                .arg(frame->detectionsB.size()));
+                if (!paths.detA.isEmpty() && paths.label.isEmpty())
+                    m_log->warning(tr("%1: no labels, so detections are shown without AP scores").arg(name));
+                Q_EMIT lidarFrameOpened(name);
+            };
+        });
+        return;
+    }
+#endif
+    const QString message = tr("Cannot show %1: the LiDAR viewer needs OpenGL widgets, which the \"%2\" platform does not provide.")
+                                .arg(name, QGuiApplication::platformName());
+    reportError(tr("LiDAR viewer not available"), message);
+    Q_EMIT openFailed(message);
+}
+
+void MainWindow::chooseLidarFrame()
+{
+    LidarFrameDialog dialog(this);
+    if (dialog.exec() == QDialog::Accepted) openLidarFrame(dialog.paths());
 }
 
 void MainWindow::openDemo()
@@ -305,24 +373,35 @@ void MainWindow::quantizeModel(bool compare)
     m_tabs->setCurrentWidget(m_modelView);
 }
 
-QString MainWindow::exportTo(int target, const QString& path)
+QString MainWindow::exportTo(int target, const QString& path, const QString& precision)
 {
     switch (ExportDialog::Target(target)) {
     case ExportDialog::Target::Report: return m_session->writeReport(path);
     case ExportDialog::Target::LayerErrorChart: return saveWidgetImage(m_modelView->chartView(), path);
     case ExportDialog::Target::Histogram: return saveWidgetImage(m_inspector->histogram(), path);
     case ExportDialog::Target::ChannelRanges: return saveWidgetImage(m_inspector->channelRanges(), path);
+    case ExportDialog::Target::Model: {
+        const auto format = qs::exportFormatFromPath(path.toStdString());
+        if (!format) return tr("%1: the extension names no model format (.qs.h5, .safetensors, .gguf)").arg(path);
+        const auto id = qs::exportFormatInfo(*format).id;
+        return m_session->startExport(m_controls->settings(), path, QString::fromUtf8(id.data(), qsizetype(id.size())), precision);
+    }
     }
     return tr("unknown export");
 }
 
 void MainWindow::showExportDialog()
 {
-    ExportDialog dialog(!m_session->lastRuns().empty(), this);
-    dialog.setPath(QDir(settings::lastOpenDir.get()).filePath(QStringLiteral("quantscope-report.json")));
+    const bool haveModel = m_document->checkpoint() != nullptr;
+    ExportDialog dialog(!m_session->lastRuns().empty(), haveModel, this);
+    const QString base = windowFilePath().isEmpty() ? QStringLiteral("quantscope") : QFileInfo(windowFilePath()).completeBaseName();
+    const QString name = dialog.target() == ExportDialog::Target::Model ? base + QStringLiteral("-quantized.qs.h5")
+                                                                          : QStringLiteral("quantscope-report.json");
+    dialog.setPath(QDir(settings::lastOpenDir.get()).filePath(name));
     if (dialog.exec() != QDialog::Accepted || dialog.path().isEmpty()) return;
-    const QString error = exportTo(int(dialog.target()), dialog.path());
+    const QString error = exportTo(int(dialog.target()), dialog.path(), dialog.precision());
     if (!error.isEmpty()) return reportError(tr("Export failed"), error);
+    if (dialog.target() == ExportDialog::Target::Model) return;  // a job: ModelQuantSession::exported reports it
     m_log->info(tr("Exported %1").arg(dialog.path()));
     statusBar()->showMessage(tr("Exported %1").arg(dialog.path()), 5000);
 }
@@ -337,7 +416,7 @@ void MainWindow::chooseFile()
         filters << QStringLiteral("%1 (%2)").arg(QString::fromUtf8(f.displayName.data(), qsizetype(f.displayName.size())), globs.join(u' '));
     }
     filters.prepend(tr("All checkpoints (%1)").arg(all.join(u' ')));
-    filters << tr("All files (*)");
+    filters << LidarFrameDialog::pointCloudFilter();  // ends with "All files (*)"
     const QString path = QFileDialog::getOpenFileName(this, tr("Open checkpoint"), settings::lastOpenDir.get(), filters.join(QStringLiteral(";;")));
     if (!path.isEmpty()) openFile(path);
 }
@@ -401,6 +480,11 @@ void MainWindow::retranslate()
     m_tabs->setTabText(1, tr("Teaching"));
     m_tabs->setTabText(2, tr("Model"));
     if (m_tabs->count() > 3) m_tabs->setTabText(3, tr("LiDAR"));
+#ifdef QS_HAVE_VIEWERS
+    if (m_lidar && !m_lidarFrameShown)
+        m_lidar->setLabels(tr("A — open a point cloud with File ▸ Open LiDAR Frame… (Ctrl+Shift+O) or drop one here"),
+                           tr("B — detections to compare with A"));
+#endif
     m_teaching->retranslate();
     m_modelView->retranslate();
     m_browserDock->setWindowTitle(tr("Model"));
@@ -436,9 +520,13 @@ void MainWindow::dragEnterEvent(QDragEnterEvent* event)
 
 void MainWindow::dropEvent(QDropEvent* event)
 {
-    const auto urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.first().isLocalFile()) {
-        openFile(urls.first().toLocalFile());
-        event->acceptProposedAction();
-    }
+    QStringList files;
+    for (const QUrl& url : event->mimeData()->urls())
+        if (url.isLocalFile()) files << url.toLocalFile();
+    if (files.isEmpty()) return;
+    event->acceptProposedAction();
+    // A scan dropped with its label/calib/detection files opens as one frame.
+    if (files.size() > 1)
+        if (const LidarFramePaths frame = lidarFrameFromFiles(files); !frame.cloud.isEmpty()) return openLidarFrame(frame);
+    openFile(files.first());
 }

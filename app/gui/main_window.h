@@ -14,7 +14,11 @@ class QProgressBar;
 class QTabWidget;
 class QToolButton;
 
+namespace qs::viewers {
+class LidarCompareWidget;
+}
 namespace qs::gui {
+struct LidarFramePaths;
 class ActionRegistry;
 class JobRunner;
 class LayerInspector;
@@ -33,8 +37,15 @@ public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    /// Opens `path` in the background; errors go to the log and a non-blocking message box.
+    /// Opens `path` in the background: a checkpoint in the model views, a point cloud (by name
+    /// and content, see classifyFile) as a LiDAR frame with the files its folder layout gives.
+    /// Errors go to the log and a non-blocking message box.
     void openFile(const QString& path);
+    /// Loads a LiDAR frame in the background and shows it in the LiDAR tab.
+    void openLidarFrame(const qs::gui::LidarFramePaths& paths);
+    /// The LiDAR tab, or nullptr where the platform has no OpenGL widgets (or no viewers/).
+    qs::viewers::LidarCompareWidget* lidarView() const noexcept { return m_lidar; }
+    qs::gui::JobRunner* lidarRunner() const noexcept { return m_lidarRunner; }
     void openDemo();
     /// Shows a view by name: "layer", "model", "teaching", "lidar".
     bool showView(const QString& name);
@@ -51,14 +62,17 @@ public:
     qs::gui::TeachingView* teachingView() const noexcept { return m_teaching; }
     /// Quantizes the open model with the current settings (and the comparison method).
     void quantizeModel(bool compare);
-    /// Writes the export chosen in the dialog (or given here); returns an error or "".
-    QString exportTo(int target, const QString& path);
+    /// Writes the export chosen in the dialog (or given here); returns an error or "". A model
+    /// export starts a job (ModelQuantSession::exported reports it); `precision` as there.
+    QString exportTo(int target, const QString& path, const QString& precision = {});
 
 
 Q_SIGNALS:
     /// A file (or the demo) is open and its tree is shown.
     void fileOpened(const QString& displayName);
     void openFailed(const QString& message);
+    /// A LiDAR frame is loaded and shown in the LiDAR tab.
+    void lidarFrameOpened(const QString& displayName);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -73,6 +87,7 @@ private:
     void watchJob(qs::gui::JobRunner* runner);
     void rebuildRecentMenu();
     void chooseFile();
+    void chooseLidarFrame();
     void showPreferences();
     void showAbout();
     void retranslate();
@@ -90,6 +105,9 @@ private:
     qs::gui::TeachingView* m_teaching;
     qs::gui::ModelQuantView* m_modelView;
     qs::gui::ModelQuantSession* m_session;
+    qs::gui::JobRunner* m_lidarRunner;
+    qs::viewers::LidarCompareWidget* m_lidar = nullptr;
+    bool m_lidarFrameShown = false;  ///< until then the LiDAR titles say how to open a frame
     QTabWidget* m_tabs;
     QDockWidget* m_browserDock;
     QDockWidget* m_controlsDock;

@@ -54,14 +54,21 @@ void scheduleScreenshot(MainWindow* window, const QString& file, const QString& 
         if (window->document()->tensorCount() > 0) window->browser()->selectTensor(pickTensor(*window->document(), tensor));
     });
     QObject::connect(window, &MainWindow::openFailed, window, [window, file] { capture(window, file); });
+    // A point cloud on the command line: ready once the frame is in the LiDAR tab.
+    auto lidarShown = std::make_shared<bool>(false);
+    QObject::connect(window, &MainWindow::lidarFrameOpened, window, [window, view, lidarShown] {
+        *lidarShown = true;
+        window->showView(view == QLatin1String("layer") ? QStringLiteral("lidar") : view);
+    });
     // Poll rather than chain signals: capture once a file is open, a tensor is shown and no
     // job runs, two ticks in a row (the charts redraw on their 40 ms timers in between).
     auto* poll = new QTimer(window);
     auto idleTicks = std::make_shared<int>(0);
     auto elapsed = std::make_shared<QElapsedTimer>();
     elapsed->start();
-    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, idleTicks, elapsed] {
-        const bool ready = window->document()->checkpoint() && window->inspector()->matrix() && !busy(window);
+    QObject::connect(poll, &QTimer::timeout, window, [window, file, poll, idleTicks, elapsed, lidarShown] {
+        const bool shown = *lidarShown || (window->document()->checkpoint() && window->inspector()->matrix());
+        const bool ready = shown && !busy(window);
         *idleTicks = ready ? *idleTicks + 1 : 0;
         if (*idleTicks >= 2 || elapsed->elapsed() > 20000) {  // never hang (tests, CI)
             poll->stop();

@@ -145,8 +145,8 @@ private Q_SLOTS:
         QCOMPARE(t->rowCount(), 3);
         QCOMPARE(t->item(0, 0)->text(), QStringLiteral("Car"));
         QCOMPARE(t->item(0, 1)->text(), QStringLiteral("100.00"));  // A: the car is found
-        QCOMPARE(t->item(0, 2)->text(), QStringLiteral("0.00"));    // B: no detections
-        QCOMPARE(t->item(0, 3)->text(), QStringLiteral("-100.00"));
+        QCOMPARE(t->item(0, 2)->text(), QStringLiteral("—"));       // B: no detection file, nothing scored
+        QCOMPARE(t->item(0, 3)->text(), QStringLiteral("—"));
         QCOMPARE(t->item(2, 1)->text(), QStringLiteral("n/a"));     // no cyclist labelled
         // A screenshot of the whole widget for people reviewing the build (not compared).
         w.show();

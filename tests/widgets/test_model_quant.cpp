@@ -16,7 +16,12 @@
 
 #include "test_data.h"
 
+#include "quantscope/io/checkpoint.h"
+#include "quantscope/io/exporter.h"
+
 #include <QApplication>
+#include <QComboBox>
+#include <QFileInfo>
 #include <QFile>
 #include <QImage>
 #include <QJsonArray>
@@ -143,6 +148,51 @@ private Q_SLOTS:
         QVERIFY(!job->isRunning());
         QCOMPARE(done.count(), 0);
         QVERIFY(window.session()->lastRuns().empty());
+    }
+
+    void modelExportReopens()
+    {
+        MainWindow window;
+        window.show();
+        if (!openStories(window)) QSKIP("shared data file missing: llm/stories260K.bin");
+        // The dialog offers every format the core's exporter lists, and a name picks its format.
+        {
+            ExportDialog dialog(false, true);
+            QCOMPARE(dialog.target(), ExportDialog::Target::Model);
+            auto* formats = dialog.findChild<QComboBox*>(QStringLiteral("exportFormat"));
+            QCOMPARE(formats->count(), qsizetype(qs::exportFormats().size()));
+            dialog.setPath(QStringLiteral("/tmp/m.gguf"));
+            QCOMPARE(dialog.formatId(), QStringLiteral("gguf"));
+            QCOMPARE(dialog.precision(), QStringLiteral("Q4_0"));  // the exporter's default first
+            formats->setCurrentIndex(formats->findData(QStringLiteral("safetensors")));
+            QCOMPARE(dialog.precision(), QStringLiteral("F16"));
+            formats->setCurrentIndex(formats->findData(QStringLiteral("package")));
+            QCOMPARE(dialog.path(), QStringLiteral("/tmp/m.qs.h5"));
+            QCOMPARE(dialog.precision(), QString());  // the package keeps its own codes
+            dialog.show();
+            dialog.grab().save(QStringLiteral(QS_BINARY_DIR "/tests/widgets/export_dialog.png"));  // for reviewers
+        }
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("stories-q4.qs.h5"));
+        QSignalSpy exported(window.session(), &ModelQuantSession::exported);
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::Model), out), QString());
+        QVERIFY(exported.wait(60000));
+        QCOMPARE(exported.first().at(0).toString(), out);
+        QCOMPARE(exported.first().at(1).toLongLong(), QFileInfo(out).size());
+        const auto reopened = qs::openCheckpoint(out.toStdString());
+        QCOMPARE(std::string(reopened->format()), std::string("quantscope-package"));
+        QCOMPARE(reopened->tensors().size(), window.document()->tensorCount());
+        // Dequantized safetensors in BF16 reopen with BF16 weights.
+        const QString st = dir.filePath(QStringLiteral("stories-q4.safetensors"));
+        QCOMPARE(window.exportTo(int(ExportDialog::Target::Model), st, QStringLiteral("BF16")), QString());
+        QVERIFY(exported.wait(60000));
+        const auto dequantized = qs::openCheckpoint(st.toStdString());
+        const auto wq = dequantized->find("layers.0.attention.wq.weight");
+        QVERIFY(wq);
+        QCOMPARE(dequantized->tensors()[*wq].dtype, qs::DType::BF16);
+        QVERIFY(!window.exportTo(int(ExportDialog::Target::Model), st, QStringLiteral("Q9_9")).isEmpty());
+        // A name without a model extension is refused up front.
+        QVERIFY(!window.exportTo(int(ExportDialog::Target::Model), dir.filePath(QStringLiteral("x.txt"))).isEmpty());
     }
 
 #ifdef QS_HAVE_REPORT

@@ -1,6 +1,8 @@
 // The model tree: grouped by block, filled from the catalog at once, statistics arriving in
 // the background, sortable and filterable — all under QAbstractItemModelTester.
 #include "model_document.h"
+#include "settings.h"
+#include "tensor_browser.h"
 #include "tensor_tree_model.h"
 
 #include "test_data.h"
@@ -9,7 +11,12 @@
 #include "quantscope/tensor/tensor_stats.h"
 
 #include <QAbstractItemModelTester>
+#include <QAction>
 #include <QApplication>
+#include <QMenu>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTreeView>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -20,6 +27,34 @@ using namespace qs::gui;
 class TestTensorTree : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTests"));
+        QSettings().clear();
+    }
+
+    void headerMenuHidesColumnsAndRemembers()
+    {
+        ModelDocument doc;
+        {
+            TensorBrowser browser(&doc);
+            QMenu* menu = browser.columnMenu();
+            const auto actions = menu->actions();
+            QCOMPARE(actions.size(), TensorTreeModel::ColumnCount - 1);  // every column but the name
+            QCOMPARE(actions.at(TensorTreeModel::DTypeCol - 1)->text(),
+                     browser.model()->headerData(TensorTreeModel::DTypeCol, Qt::Horizontal).toString());
+            actions.at(TensorTreeModel::DTypeCol - 1)->setChecked(false);
+            QVERIFY(browser.view()->isColumnHidden(TensorTreeModel::DTypeCol));
+            QVERIFY(!browser.view()->isColumnHidden(TensorTreeModel::RelErr));
+            delete menu;
+        }
+        TensorBrowser again(&doc);  // the next session starts with the same columns
+        QVERIFY(again.view()->isColumnHidden(TensorTreeModel::DTypeCol));
+        QVERIFY(!again.view()->isColumnHidden(TensorTreeModel::Shape));
+        settings::hiddenTreeColumns.reset();
+    }
+
     void blockNames()
     {
         QCOMPARE(TensorTreeModel::blockOf(QStringLiteral("layers.3.attention.wq.weight")), QStringLiteral("layers.3"));

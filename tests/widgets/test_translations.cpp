@@ -73,7 +73,8 @@ private Q_SLOTS:
         lupdate.setProcessChannelMode(QProcess::MergedChannels);
         lupdate.start(QStringLiteral(QS_LUPDATE),
                       {QStringLiteral("-no-obsolete"), QStringLiteral("-locations"), QStringLiteral("none"),
-                       src.filePath(QStringLiteral("widgets")), src.filePath(QStringLiteral("app/gui")),
+                       src.filePath(QStringLiteral("widgets")), src.filePath(QStringLiteral("viewers")),
+                       src.filePath(QStringLiteral("app/gui")),
                        QStringLiteral("-ts"), fresh});
         QVERIFY(lupdate.waitForFinished(60000));
         QVERIFY2(lupdate.exitCode() == 0, lupdate.readAll().constData());

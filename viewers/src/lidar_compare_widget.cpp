@@ -5,8 +5,10 @@
 #include "quantscope/lidar/kitti.h"
 
 #include <QCheckBox>
+#include <QColor>
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -14,6 +16,8 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <cmath>
 
 namespace qs::viewers {
 
@@ -33,6 +37,9 @@ QWidget* titled(QLabel* title, PointCloudView* view)
     auto* l = new QVBoxLayout(w);
     l->setContentsMargins(0, 0, 0, 0);
     l->setSpacing(2);
+    // A long title wraps instead of widening its half: the two views stay the same size.
+    title->setWordWrap(true);
+    title->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     l->addWidget(title);
     l->addWidget(view, 1);
     return w;
@@ -40,7 +47,7 @@ QWidget* titled(QLabel* title, PointCloudView* view)
 
 QString boxText(const qs::Box3D& b)
 {
-    return QObject::tr("%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad")
+    return LidarCompareWidget::tr("%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad")
         .arg(QString::fromStdString(b.className))
         .arg(b.x, 0, 'f', 2).arg(b.y, 0, 'f', 2).arg(b.z, 0, 'f', 2)
         .arg(b.dx, 0, 'f', 2).arg(b.dy, 0, 'f', 2).arg(b.dz, 0, 'f', 2)
@@ -63,25 +70,27 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(titled(m_titleA, m_viewA));
     splitter->addWidget(titled(m_titleB, m_viewB));
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
 
     m_colorMode = new QComboBox;
     m_colorMode->setObjectName(QStringLiteral("lidarColorMode"));
-    m_colorMode->addItem(tr("Intensity"), static_cast<int>(ColorMode::Intensity));
-    m_colorMode->addItem(tr("Height"), static_cast<int>(ColorMode::Height));
-    m_colorMode->addItem(tr("Distance"), static_cast<int>(ColorMode::Distance));
-    m_colorMode->addItem(tr("Solid"), static_cast<int>(ColorMode::Solid));
+    for (ColorMode m : {ColorMode::Intensity, ColorMode::Height, ColorMode::Distance, ColorMode::Solid})
+        m_colorMode->addItem(QString(), static_cast<int>(m));
     m_pointSize = new QDoubleSpinBox;
     m_pointSize->setObjectName(QStringLiteral("lidarPointSize"));
     m_pointSize->setRange(1, 10);
     m_pointSize->setSingleStep(0.5);
     m_pointSize->setValue(1);
-    m_pointSize->setPrefix(tr("point size "));
-    m_showGt = new QCheckBox(tr("Ground truth"));
-    m_showDet = new QCheckBox(tr("Detections"));
-    m_showScores = new QCheckBox(tr("Scores"));
+    m_showGt = new QCheckBox;
+    m_showDet = new QCheckBox;
+    m_showScores = new QCheckBox;
+    m_showGt->setObjectName(QStringLiteral("lidarShowGroundTruth"));
+    m_showDet->setObjectName(QStringLiteral("lidarShowDetections"));
+    m_showScores->setObjectName(QStringLiteral("lidarShowScores"));
     for (auto* c : {m_showGt, m_showDet, m_showScores}) c->setChecked(true);
-    auto* perspective = new QPushButton(tr("Perspective"));
-    auto* birdsEye = new QPushButton(tr("Bird's eye"));
+    auto* perspective = m_perspective = new QPushButton;
+    auto* birdsEye = m_birdsEye = new QPushButton;
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_colorMode);
@@ -95,13 +104,11 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
 
     m_table = new QTableWidget(0, 7);
     m_table->setObjectName(QStringLiteral("lidarApTable"));
-    m_table->setHorizontalHeaderLabels({tr("Class"), tr("AP 3D A"), tr("AP 3D B"), tr("Δ 3D"), tr("AP BEV A"),
-                                        tr("AP BEV B"), tr("Δ BEV")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->setMaximumHeight(130);
-    m_picked = new QLabel(tr("Click a box to see its attributes and match."));
+    m_picked = new QLabel;
     m_picked->setObjectName(QStringLiteral("lidarPickedBox"));
     m_picked->setWordWrap(true);
     m_picked->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -113,6 +120,7 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
     layout->addLayout(controls);
     layout->addWidget(splitter, 1);
     layout->addLayout(bottom);
+    retranslate();
 
     connect(m_colorMode, &QComboBox::currentIndexChanged, this, [this](int) {
         const auto mode = static_cast<ColorMode>(m_colorMode->currentData().toInt());
@@ -147,6 +155,28 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
         });
 }
 
+void LidarCompareWidget::retranslate()
+{
+    static const char* modes[] = {QT_TR_NOOP("Intensity"), QT_TR_NOOP("Height"), QT_TR_NOOP("Distance"), QT_TR_NOOP("Solid")};
+    for (int i = 0; i < m_colorMode->count() && i < 4; ++i) m_colorMode->setItemText(i, tr(modes[i]));
+    m_pointSize->setPrefix(tr("point size "));
+    m_showGt->setText(tr("Ground truth"));
+    m_showDet->setText(tr("Detections"));
+    m_showScores->setText(tr("Scores"));
+    m_perspective->setText(tr("Perspective"));
+    m_birdsEye->setText(tr("Bird's eye"));
+    m_table->setHorizontalHeaderLabels({tr("Class"), tr("AP 3D A"), tr("AP 3D B"), tr("Δ 3D"), tr("AP BEV A"),
+                                        tr("AP BEV B"), tr("Δ BEV")});
+    m_table->setToolTip(tr("KITTI AP|R40 at moderate difficulty, in %; Δ = B − A (red: B loses, green: B gains)."));
+    if (!m_havePick) m_picked->setText(tr("Click a box to see its attributes and match."));
+}
+
+void LidarCompareWidget::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
+}
+
 void LidarCompareWidget::linkCameras(PointCloudView* from, PointCloudView* to)
 {
     // setCameraState does not emit cameraChanged, so the link cannot loop.
@@ -175,38 +205,52 @@ void LidarCompareWidget::setLabels(const QString& a, const QString& b)
     m_titleB->setText(b);
 }
 
-void LidarCompareWidget::setMetrics(const qs::EvalResult& a, const qs::EvalResult& b)
+void LidarCompareWidget::setMetrics(const qs::EvalResult& a, const qs::EvalResult& b) { fillMetrics(&a, &b); }
+
+void LidarCompareWidget::fillMetrics(const qs::EvalResult* a, const qs::EvalResult* b)
 {
     m_table->setRowCount(0);
-    for (const auto& ca : a.classes) {
-        const qs::ClassEvaluation* cb = nullptr;
-        for (const auto& c : b.classes)
-            if (c.name == ca.name) cb = &c;
+    const qs::EvalResult* rows = a ? a : b;
+    if (!rows) return;
+    auto find = [](const qs::EvalResult* r, const std::string& name) -> const qs::ClassEvaluation* {
+        if (r)
+            for (const auto& c : r->classes)
+                if (c.name == name) return &c;
+        return nullptr;
+    };
+    for (const auto& c : rows->classes) {
+        const qs::ClassEvaluation* ca = find(a, c.name);
+        const qs::ClassEvaluation* cb = find(b, c.name);
         const int row = m_table->rowCount();
         m_table->insertRow(row);
-        m_table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(ca.name)));
-        const bool noGt = ca.numGt[1] == 0;
-        auto set = [&](int col, const QString& text) {
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(c.name)));
+        const bool noGt = c.numGt[1] == 0;
+        auto set = [&](int col, const QString& text, double delta = 0) {
             auto* item = new QTableWidgetItem(noGt ? tr("n/a") : text);
             item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+            // Losses red, gains green: the reason to look at A vs B at all.
+            if (!noGt && std::abs(delta) >= 5e-5) item->setForeground(delta < 0 ? QColor(200, 40, 40) : QColor(30, 140, 60));
             m_table->setItem(row, col, item);
         };
-        const double a3 = ca.d3[1].ap, ab = ca.bev[1].ap;
-        const double b3 = cb ? cb->d3[1].ap : 0.0, bb = cb ? cb->bev[1].ap : 0.0;
-        set(1, pct(a3));
-        set(2, pct(b3));
-        set(3, signedPct(b3 - a3));
-        set(4, pct(ab));
-        set(5, pct(bb));
-        set(6, signedPct(bb - ab));
+        const QString none = QStringLiteral("—");
+        for (int k = 0; k < 2; ++k) {  // 3D, then BEV
+            auto ap = [k](const qs::ClassEvaluation* e) { return k == 0 ? e->d3[1].ap : e->bev[1].ap; };
+            const int col = 1 + 3 * k;
+            set(col, ca ? pct(ap(ca)) : none);
+            set(col + 1, cb ? pct(ap(cb)) : none);
+            if (ca && cb) set(col + 2, signedPct(ap(cb) - ap(ca)), ap(cb) - ap(ca));
+            else set(col + 2, none);
+        }
     }
 }
 
-void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
-                                   const std::filesystem::path& calibPath, const std::filesystem::path& detA,
-                                   const std::filesystem::path& detB)
+LidarFrame loadLidarFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
+                          const std::filesystem::path& calibPath, const std::filesystem::path& detA,
+                          const std::filesystem::path& detB)
 {
-    const qs::PointCloud pc = qs::readPointCloud(cloud);
+    LidarFrame f;
+    f.id = qs::frameIdOf(cloud);
+    f.cloud = qs::readPointCloud(cloud);
     std::optional<qs::KittiCalib> calib;
     if (!calibPath.empty()) calib = qs::readKittiCalib(calibPath);
     if (!label.empty() && !calib)
@@ -220,26 +264,38 @@ void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std
         if (calib) qs::fillProjectedImageBoxes(*calib, d);
         return d;
     };
-    const auto a = readDets(detA), b = readDets(detB);
-    setPointCloud(pc);
-    std::vector<qs::Box3D> shownGt;
+    f.detectionsA = readDets(detA);
+    f.detectionsB = readDets(detB);
     for (const auto& g : gt)
-        if (!g.isDontCare()) shownGt.push_back(g);
-    setGroundTruth(shownGt);
-    setDetectionsA(a);
-    setDetectionsB(b);
-    if (!gt.empty()) {
-        const std::string id = qs::frameIdOf(cloud);
-        setMetrics(qs::evaluateDetections({qs::EvalFrame{id, gt, a}}),
-                   qs::evaluateDetections({qs::EvalFrame{id, gt, b}}));
-    }
+        if (!g.isDontCare()) f.groundTruth.push_back(g);
+    // Scored only where there is something to score: labels, and a detection file for the set.
+    // The evaluation needs the DontCare regions; the views show the real boxes only.
+    if (!gt.empty() && !detA.empty()) f.evalA = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsA}});
+    if (!gt.empty() && !detB.empty()) f.evalB = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsB}});
+    return f;
+}
+
+void LidarCompareWidget::showFrame(const LidarFrame& frame)
+{
+    setPointCloud(frame.cloud);
+    setGroundTruth(frame.groundTruth);
+    setDetectionsA(frame.detectionsA);
+    setDetectionsB(frame.detectionsB);
+    fillMetrics(frame.evalA ? &*frame.evalA : nullptr, frame.evalB ? &*frame.evalB : nullptr);
+}
+
+void LidarCompareWidget::loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
+                                   const std::filesystem::path& calibPath, const std::filesystem::path& detA,
+                                   const std::filesystem::path& detB)
+{
+    showFrame(loadLidarFrame(cloud, label, calibPath, detA, detB));
 }
 
 QString LidarCompareWidget::pickedText() const { return m_picked->text(); }
 
 void LidarCompareWidget::showPicked(const PickedBox& p)
 {
-    static const char* setNames[] = {"ground truth", "detection A", "detection B"};
+    static const char* setNames[] = {QT_TR_NOOP("ground truth"), QT_TR_NOOP("detection A"), QT_TR_NOOP("detection B")};
     QString text = tr("%1 #%2: %3").arg(tr(setNames[static_cast<int>(p.set)])).arg(p.index).arg(boxText(p.box));
     if (p.set != BoxSet::GroundTruth) {
         text += tr(", score %1").arg(p.box.score, 0, 'f', 3);
@@ -255,6 +311,7 @@ void LidarCompareWidget::showPicked(const PickedBox& p)
                                  : tr("\nMissed: no detection matches it");
     }
     m_picked->setText(text);
+    m_havePick = true;
 }
 
 }  // namespace qs::viewers

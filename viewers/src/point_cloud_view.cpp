@@ -154,6 +154,12 @@ void PointCloudView::setPointCloud(const qs::PointCloud& cloud)
     update();
 }
 
+std::size_t PointCloudView::drawnPointCount() const
+{
+    vtkCellArray* verts = m_view->points->GetVerts();
+    return verts ? static_cast<std::size_t>(verts->GetNumberOfConnectivityIds()) : 0;
+}
+
 void PointCloudView::setColorMode(ColorMode mode)
 {
     auto& v = *m_view;

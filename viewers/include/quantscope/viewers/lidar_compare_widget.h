@@ -8,14 +8,35 @@
 #include <QWidget>
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
 class QLabel;
+class QPushButton;
 class QTableWidget;
 
 namespace qs::viewers {
+
+/// One frame read from disk, ready to show: no widgets involved, so it can be loaded off the
+/// GUI thread (the window does) and handed to LidarCompareWidget::showFrame.
+struct LidarFrame {
+    std::string id;                       ///< frame id from the cloud's name ("000003")
+    qs::PointCloud cloud;
+    std::vector<qs::Box3D> groundTruth;   ///< DontCare boxes removed
+    std::vector<qs::Box3D> detectionsA, detectionsB;
+    std::optional<qs::EvalResult> evalA, evalB;  ///< scored when there are labels and that set's file
+};
+
+/// Reads a frame: a point cloud (any format readPointCloud knows), label_2 + calib (empty
+/// paths skip them), detection files A and B (pred_velo or KITTI results; empty = none); A and
+/// B are scored against the labels. Throws qs::Error; InvalidArgument for labels without calib.
+LidarFrame loadLidarFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
+                          const std::filesystem::path& calib, const std::filesystem::path& detA,
+                          const std::filesystem::path& detB);
 
 class LidarCompareWidget : public QWidget {
     Q_OBJECT
@@ -32,10 +53,10 @@ public:
     /// The AP table: per class, moderate AP 3D and BEV for A and B and their difference.
     void setMetrics(const qs::EvalResult& a, const qs::EvalResult& b);
 
-    /// Loads one KITTI frame: a point cloud (any format readPointCloud knows), label_2 +
-    /// calib (optional: empty paths skip them), and detection files A and B (pred_velo or KITTI
-    /// results; empty = none). Scores A and B against the labels and fills the table.
-    /// Throws qs::Error (the caller shows it); InvalidArgument for a label without calib.
+    /// Shows a loaded frame: cloud and boxes in both views, the AP table when it was scored
+    /// (emptied otherwise).
+    void showFrame(const LidarFrame& frame);
+    /// loadLidarFrame + showFrame, on the calling thread. Throws what loadLidarFrame throws.
     void loadFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
                    const std::filesystem::path& calib, const std::filesystem::path& detA,
                    const std::filesystem::path& detB);
@@ -49,7 +70,13 @@ public:
 Q_SIGNALS:
     void boxPicked(const qs::viewers::PickedBox& picked);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslate();
+    /// As setMetrics; a missing set shows "—" (no detection file), none at all empties the table.
+    void fillMetrics(const qs::EvalResult* a, const qs::EvalResult* b);
     void showPicked(const PickedBox& picked);
     void linkCameras(PointCloudView* from, PointCloudView* to);
 
@@ -64,6 +91,9 @@ private:
     QCheckBox* m_showScores = nullptr;
     QTableWidget* m_table = nullptr;
     QLabel* m_picked = nullptr;
+    QPushButton* m_perspective = nullptr;
+    QPushButton* m_birdsEye = nullptr;
+    bool m_havePick = false;
 };
 
 }  // namespace qs::viewers

@@ -39,6 +39,8 @@ public:
     ~PointCloudView() override;
 
     void setPointCloud(const qs::PointCloud& cloud);
+    /// Points handed to VTK for drawing (the finite ones of the last cloud).
+    std::size_t drawnPointCount() const;
     void setBoxes(BoxSet set, const std::vector<qs::Box3D>& boxes);
     const std::vector<qs::Box3D>& boxes(BoxSet set) const;
     void clearBoxes();
