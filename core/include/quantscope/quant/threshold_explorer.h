@@ -1,7 +1,8 @@
 #pragma once
-// Answers "what if the outlier threshold were n σ (or bits were k)?" for one tensor in
-// microseconds: built once (sorted values and prefix sums per channel), queried on every slider
-// move. Agrees with a full re-quantization to float rounding.
+// Answers "what if the outlier threshold were n σ (or bits were k)?" for one tensor without
+// re-quantizing it: built once (sorted values in cache-line blocks with prefix sums per
+// channel), queried in O(levels) per row on every slider move. Agrees with a full
+// re-quantization to float rounding.
 
 #include "quantscope/quant/quant_settings.h"
 #include "quantscope/tensor/matrix.h"
