@@ -3,6 +3,7 @@
 
 #include "quantscope/error.h"
 #include "quantscope/lidar/kitti.h"
+#include "quantscope/viewers/detector_panel.h"
 
 #include <QCheckBox>
 #include <QColor>
@@ -70,8 +71,12 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(titled(m_titleA, m_viewA));
     splitter->addWidget(titled(m_titleB, m_viewB));
+    m_detector = new DetectorPanel;
+    m_detector->setObjectName(QStringLiteral("lidarDetectorPanel"));
+    splitter->addWidget(m_detector);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    splitter->setStretchFactor(2, 0);
 
     m_colorMode = new QComboBox;
     m_colorMode->setObjectName(QStringLiteral("lidarColorMode"));
@@ -148,6 +153,13 @@ LidarCompareWidget::LidarCompareWidget(QWidget* parent) : QWidget(parent)
     connect(birdsEye, &QPushButton::clicked, m_viewA, &PointCloudView::showBirdsEyeView);
     linkCameras(m_viewA, m_viewB);
     linkCameras(m_viewB, m_viewA);
+    connect(m_detector, &DetectorPanel::comparisonReady, this,
+            [this](const qs::DetectorComparison& c, bool hasGroundTruth, const QString& quantizedLabel) {
+                setDetectionsA(c.reference);
+                setDetectionsB(c.quantized);
+                setLabels(tr("A: FP32"), tr("B: %1").arg(quantizedLabel));
+                if (hasGroundTruth) setMetrics(c.referenceEval, c.quantizedEval);
+            });
     for (auto* v : {m_viewA, m_viewB})
         connect(v, &PointCloudView::boxPicked, this, [this](const PickedBox& p) {
             showPicked(p);
@@ -188,12 +200,14 @@ void LidarCompareWidget::setPointCloud(const qs::PointCloud& cloud)
     m_viewA->setPointCloud(cloud);
     m_viewB->setPointCloud(cloud);
     m_viewA->showPerspectiveView();
+    m_detector->setPointCloud(std::make_shared<const qs::PointCloud>(cloud));
 }
 
 void LidarCompareWidget::setGroundTruth(const std::vector<qs::Box3D>& boxes)
 {
     m_viewA->setBoxes(BoxSet::GroundTruth, boxes);
     m_viewB->setBoxes(BoxSet::GroundTruth, boxes);
+    m_detector->setGroundTruth(boxes);
 }
 
 void LidarCompareWidget::setDetectionsA(const std::vector<qs::Box3D>& boxes) { m_viewA->setBoxes(BoxSet::DetectionsA, boxes); }
@@ -268,6 +282,7 @@ LidarFrame loadLidarFrame(const std::filesystem::path& cloud, const std::filesys
     f.detectionsB = readDets(detB);
     for (const auto& g : gt)
         if (!g.isDontCare()) f.groundTruth.push_back(g);
+    f.labels = gt;
     // Scored only where there is something to score: labels, and a detection file for the set.
     // The evaluation needs the DontCare regions; the views show the real boxes only.
     if (!gt.empty() && !detA.empty()) f.evalA = qs::evaluateDetections({qs::EvalFrame{f.id, gt, f.detectionsA}});
@@ -279,6 +294,7 @@ void LidarCompareWidget::showFrame(const LidarFrame& frame)
 {
     setPointCloud(frame.cloud);
     setGroundTruth(frame.groundTruth);
+    m_detector->setGroundTruth(frame.labels);  // DontCare regions too: the detector is scored like A and B
     setDetectionsA(frame.detectionsA);
     setDetectionsB(frame.detectionsB);
     fillMetrics(frame.evalA ? &*frame.evalA : nullptr, frame.evalB ? &*frame.evalB : nullptr);

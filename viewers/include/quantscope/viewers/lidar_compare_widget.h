@@ -27,6 +27,7 @@ struct LidarFrame {
     std::string id;                       ///< frame id from the cloud's name ("000003")
     qs::PointCloud cloud;
     std::vector<qs::Box3D> groundTruth;   ///< DontCare boxes removed
+    std::vector<qs::Box3D> labels;        ///< every label box, DontCare included (the Detector panel scores against them)
     std::vector<qs::Box3D> detectionsA, detectionsB;
     std::optional<qs::EvalResult> evalA, evalB;  ///< scored when there are labels and that set's file
 };
@@ -37,6 +38,8 @@ struct LidarFrame {
 LidarFrame loadLidarFrame(const std::filesystem::path& cloud, const std::filesystem::path& label,
                           const std::filesystem::path& calib, const std::filesystem::path& detA,
                           const std::filesystem::path& detB);
+
+class DetectorPanel;
 
 class LidarCompareWidget : public QWidget {
     Q_OBJECT
@@ -64,6 +67,8 @@ public:
     PointCloudView* viewA() const { return m_viewA; }
     PointCloudView* viewB() const { return m_viewB; }
     QTableWidget* metricsTable() const { return m_table; }
+    /// The "Detector" panel: runs the pillar detector (FP32 in A, quantized in B) on the cloud.
+    DetectorPanel* detectorPanel() const { return m_detector; }
     /// The text describing the last picked box.
     QString pickedText() const;
 
@@ -94,6 +99,7 @@ private:
     QPushButton* m_perspective = nullptr;
     QPushButton* m_birdsEye = nullptr;
     bool m_havePick = false;
+    DetectorPanel* m_detector = nullptr;
 };
 
 }  // namespace qs::viewers
