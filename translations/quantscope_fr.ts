@@ -1156,6 +1156,121 @@
     </message>
 </context>
 <context>
+    <name>qs::viewers::DetectorPanel</name>
+    <message>
+        <source>bundled model</source>
+        <translation>modèle fourni</translation>
+    </message>
+    <message>
+        <source>Detector weights (.safetensors from lidar-train); empty: the bundled model</source>
+        <translation>Poids du détecteur (.safetensors de lidar-train) ; vide : le modèle fourni</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Parcourir…</translation>
+    </message>
+    <message>
+        <source>8 bits</source>
+        <translation>8 bits</translation>
+    </message>
+    <message>
+        <source>4 bits</source>
+        <translation>4 bits</translation>
+    </message>
+    <message>
+        <source>FP32 (none)</source>
+        <translation>FP32 (aucune)</translation>
+    </message>
+    <message>
+        <source>Run detector</source>
+        <translation>Lancer le détecteur</translation>
+    </message>
+    <message>
+        <source>Open a point cloud, then run the detector.</source>
+        <translation>Ouvrez un nuage de points, puis lancez le détecteur.</translation>
+    </message>
+    <message>
+        <source>AP (%)</source>
+        <translation>AP (%)</translation>
+    </message>
+    <message>
+        <source>Quantized</source>
+        <translation>Quantifié</translation>
+    </message>
+    <message>
+        <source>Moderate AP|R40 against the loaded labels (KITTI protocol)</source>
+        <translation>AP|R40 modéré par rapport aux annotations chargées (protocole KITTI)</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>Poids</translation>
+    </message>
+    <message>
+        <source>View B method</source>
+        <translation>Méthode de la vue B</translation>
+    </message>
+    <message>
+        <source>Weight bits</source>
+        <translation>Bits des poids</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>Activations</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Detector&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Détecteur&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Detector weights</source>
+        <translation>Poids du détecteur</translation>
+    </message>
+    <message>
+        <source>Safetensors (*.safetensors)</source>
+        <translation>Safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>New point cloud: the running detection was dropped.</source>
+        <translation>Nouveau nuage de points : la détection en cours a été abandonnée.</translation>
+    </message>
+    <message>
+        <source>Press “Run detector” to detect on this cloud.</source>
+        <translation>Cliquez sur « Lancer le détecteur » pour détecter sur ce nuage.</translation>
+    </message>
+    <message>
+        <source>No point cloud is open.</source>
+        <translation>Aucun nuage de points n’est ouvert.</translation>
+    </message>
+    <message>
+        <source>Detecting…</source>
+        <translation>Détection…</translation>
+    </message>
+    <message>
+        <source>Loading and quantizing the detector, then detecting…</source>
+        <translation>Chargement et quantification du détecteur, puis détection…</translation>
+    </message>
+    <message>
+        <source>Detector failed: %1</source>
+        <translation>Échec du détecteur : %1</translation>
+    </message>
+    <message>
+        <source>FP32: %1 boxes, %2: %3 boxes (%4 s)</source>
+        <translation>FP32 : %1 boîtes, %2 : %3 boîtes (%4 s)</translation>
+    </message>
+    <message>
+        <source>%1 BEV</source>
+        <translation>%1 BEV</translation>
+    </message>
+    <message>
+        <source>%1 3D</source>
+        <translation>%1 3D</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+</context>
+<context>
     <name>qs::viewers::LidarCompareWidget</name>
     <message>
         <source>%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad</source>
@@ -1292,6 +1407,14 @@ Apparié par %1 n° %2, IoU 3D %3, BEV %4</translation>
 Missed: no detection matches it</source>
         <translation>
 Manqué : aucune détection ne lui correspond</translation>
+    </message>
+    <message>
+        <source>A: FP32</source>
+        <translation>A : FP32</translation>
+    </message>
+    <message>
+        <source>B: %1</source>
+        <translation>B : %1</translation>
     </message>
 </context>
 </TS>

@@ -1153,6 +1153,121 @@
     </message>
 </context>
 <context>
+    <name>qs::viewers::DetectorPanel</name>
+    <message>
+        <source>bundled model</source>
+        <translation>内置模型</translation>
+    </message>
+    <message>
+        <source>Detector weights (.safetensors from lidar-train); empty: the bundled model</source>
+        <translation>检测器权重（lidar-train 生成的 .safetensors）；留空：使用内置模型</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>8 bits</source>
+        <translation>8 位</translation>
+    </message>
+    <message>
+        <source>4 bits</source>
+        <translation>4 位</translation>
+    </message>
+    <message>
+        <source>FP32 (none)</source>
+        <translation>FP32（不量化）</translation>
+    </message>
+    <message>
+        <source>Run detector</source>
+        <translation>运行检测器</translation>
+    </message>
+    <message>
+        <source>Open a point cloud, then run the detector.</source>
+        <translation>请先打开点云，再运行检测器。</translation>
+    </message>
+    <message>
+        <source>AP (%)</source>
+        <translation>AP (%)</translation>
+    </message>
+    <message>
+        <source>Quantized</source>
+        <translation>量化</translation>
+    </message>
+    <message>
+        <source>Moderate AP|R40 against the loaded labels (KITTI protocol)</source>
+        <translation>相对已加载标注的中等难度 AP|R40（KITTI 协议）</translation>
+    </message>
+    <message>
+        <source>Weights</source>
+        <translation>权重</translation>
+    </message>
+    <message>
+        <source>View B method</source>
+        <translation>视图 B 的方法</translation>
+    </message>
+    <message>
+        <source>Weight bits</source>
+        <translation>权重位数</translation>
+    </message>
+    <message>
+        <source>Activations</source>
+        <translation>激活</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Detector&lt;/b&gt;</source>
+        <translation>&lt;b&gt;检测器&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Detector weights</source>
+        <translation>检测器权重</translation>
+    </message>
+    <message>
+        <source>Safetensors (*.safetensors)</source>
+        <translation>Safetensors (*.safetensors)</translation>
+    </message>
+    <message>
+        <source>New point cloud: the running detection was dropped.</source>
+        <translation>新的点云：正在进行的检测已放弃。</translation>
+    </message>
+    <message>
+        <source>Press “Run detector” to detect on this cloud.</source>
+        <translation>点击“运行检测器”在此点云上检测。</translation>
+    </message>
+    <message>
+        <source>No point cloud is open.</source>
+        <translation>未打开点云。</translation>
+    </message>
+    <message>
+        <source>Detecting…</source>
+        <translation>检测中…</translation>
+    </message>
+    <message>
+        <source>Loading and quantizing the detector, then detecting…</source>
+        <translation>正在加载并量化检测器，然后检测…</translation>
+    </message>
+    <message>
+        <source>Detector failed: %1</source>
+        <translation>检测器失败：%1</translation>
+    </message>
+    <message>
+        <source>FP32: %1 boxes, %2: %3 boxes (%4 s)</source>
+        <translation>FP32：%1 个框，%2：%3 个框（%4 秒）</translation>
+    </message>
+    <message>
+        <source>%1 BEV</source>
+        <translation>%1 BEV</translation>
+    </message>
+    <message>
+        <source>%1 3D</source>
+        <translation>%1 3D</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>无</translation>
+    </message>
+</context>
+<context>
     <name>qs::viewers::LidarCompareWidget</name>
     <message>
         <source>%1 at (%2, %3, %4) m, size %5 x %6 x %7 m, heading %8 rad</source>
@@ -1289,6 +1404,14 @@ Matched by %1 #%2, IoU 3D %3, BEV %4</source>
 Missed: no detection matches it</source>
         <translation>
 漏检：没有检测结果与之匹配</translation>
+    </message>
+    <message>
+        <source>A: FP32</source>
+        <translation>A：FP32</translation>
+    </message>
+    <message>
+        <source>B: %1</source>
+        <translation>B：%1</translation>
     </message>
 </context>
 </TS>

@@ -119,8 +119,8 @@ DetectorPanel::DetectorPanel(QWidget* parent) : QWidget(parent)
     auto* browse = new QPushButton(tr("Browse…"));
     m_method = new QComboBox;
     m_method->setObjectName(QStringLiteral("detectorMethod"));
-    m_method->addItem(tr("RTN"), QStringLiteral("rtn"));
-    m_method->addItem(tr("EasyQuant"), QStringLiteral("easyquant"));
+    m_method->addItem(QStringLiteral("RTN"), QStringLiteral("rtn"));  // method names are not translated
+    m_method->addItem(QStringLiteral("EasyQuant"), QStringLiteral("easyquant"));
     m_weightBits = new QComboBox;
     m_weightBits->setObjectName(QStringLiteral("detectorWeightBits"));
     m_weightBits->addItem(tr("8 bits"), 8);
@@ -137,7 +137,7 @@ DetectorPanel::DetectorPanel(QWidget* parent) : QWidget(parent)
 
     m_table = new QTableWidget(0, 4);
     m_table->setObjectName(QStringLiteral("detectorApTable"));
-    m_table->setHorizontalHeaderLabels({tr("AP (%)"), tr("FP32"), tr("Quantized"), tr("Δ")});
+    m_table->setHorizontalHeaderLabels({tr("AP (%)"), QStringLiteral("FP32"), tr("Quantized"), QStringLiteral("Δ")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
