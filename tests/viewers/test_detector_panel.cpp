@@ -24,9 +24,10 @@ namespace {
 
 std::filesystem::path committedModel() { return qs::test::sourceDir() / "resources/models/lidar_pillar_detector.safetensors"; }
 
-/// What the panel builds for "W8A8 RTN", built here independently from the committed file:
-/// per-channel RTN weights, 8-bit activations calibrated on 4 simulated scenes of seed 999.
-DetectorRuntime w8a8Rtn()
+/// What the panel builds for "W4A8 RTN", built here independently from the committed file:
+/// 4-bit per-channel RTN weights, 8-bit activations calibrated on 4 simulated scenes of seed 999
+/// (what `quantscope-cli lidar-detect --method rtn --bits 4 --act-bits 8` runs).
+DetectorRuntime w4a8Rtn()
 {
     std::vector<PointCloud> calib;
     for (int i = 0; i < 4; ++i)
@@ -35,7 +36,7 @@ DetectorRuntime w8a8Rtn()
     for (const auto& c : calib) ptrs.push_back(&c);
     QuantSettings s;
     s.method = QuantMethod::Rtn;
-    s.bits = 8;
+    s.bits = 4;
     s.granularity = Granularity::PerChannel;
     RuntimeQuantization q;
     q.weights = s;
@@ -54,7 +55,9 @@ private Q_SLOTS:
     void runDetectorFillsBothViewsAndTheApTable()
     {
         QS_REQUIRE_DATA(root, "lidar/kitti/training");
-        const auto cloudPath = root / "velodyne/000003.bin";
+        QS_REQUIRE_DATA(fov, "lidar/kitti_fov");
+        // The camera field-of-view crop: the detector's range is the front half anyway.
+        const auto cloudPath = fov / "000003.bin";
         const auto labelPath = root / "label_2/000003.txt", calibPath = root / "calib/000003.txt";
         LidarCompareWidget w;
         w.resize(1400, 700);
@@ -63,8 +66,8 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         DetectorPanel* panel = w.detectorPanel();
         QVERIFY(panel);
-        panel->setQuantization(QStringLiteral("rtn"), 8, 8);
-        QCOMPARE(panel->quantizedLabel(), QStringLiteral("W8A8 RTN"));
+        panel->setQuantization(QStringLiteral("rtn"), 4, 8);
+        QCOMPARE(panel->quantizedLabel(), QStringLiteral("W4A8 RTN"));
 
         QSignalSpy done(panel, &DetectorPanel::runFinished);
         QTest::mouseClick(panel->runButton(), Qt::LeftButton);
@@ -78,8 +81,10 @@ private Q_SLOTS:
         const PointCloud cloud = readPointCloud(cloudPath);
         const auto gt = readKittiLabels(labelPath, readKittiCalib(calibPath));
         const DetectorRuntime fp32 = makeRuntime(committedModel(), {}, {});
-        const DetectorComparison expect = compareDetectors(fp32, w8a8Rtn(), cloud, gt);
+        const DetectorComparison expect = compareDetectors(fp32, w4a8Rtn(), cloud, gt);
         QVERIFY(!expect.reference.empty());  // the real frame gives the detector something to find
+        qInfo("FP32 %zu boxes, W4A8 %zu, Car AP 3D delta %.4f", expect.reference.size(), expect.quantized.size(),
+              expect.apDelta3d("Car"));
 
         QCOMPARE(w.viewA()->boxes(BoxSet::DetectionsA).size(), expect.reference.size());
         QCOMPARE(w.viewB()->boxes(BoxSet::DetectionsB).size(), expect.quantized.size());
@@ -125,7 +130,25 @@ private Q_SLOTS:
         QVERIFY(done.wait(120000));
         QCOMPARE(w.viewB()->boxes(BoxSet::DetectionsB).size(), expect.quantized.size());
 
+        // A screenshot for people reviewing the build (docs/lidar-detector-gui.png came from it).
+        w.viewA()->showBirdsEyeView();
         w.grab().save(QStringLiteral(QS_BINARY_DIR "/tests/viewers/lidar_detector_panel.png"));
+    }
+
+    void badWeightsAreReportedNotThrown()
+    {
+        QS_REQUIRE_DATA(fov, "lidar/kitti_fov");
+        LidarCompareWidget w;
+        w.loadFrame(fov / "000001.bin", {}, {}, {}, {});
+        DetectorPanel* panel = w.detectorPanel();
+        panel->setWeights(QStringLiteral("/nonexistent/detector.safetensors"));
+        QSignalSpy done(panel, &DetectorPanel::runFinished);
+        panel->run();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.at(0).at(0).toBool(), false);
+        QVERIFY2(panel->statusText().contains(QStringLiteral("/nonexistent/detector.safetensors")), qPrintable(panel->statusText()));
+        QVERIFY(panel->runButton()->isEnabled());
+        QVERIFY(w.viewA()->boxes(BoxSet::DetectionsA).empty());
     }
 
     void aNewCloudDropsTheRunningJob()
