@@ -71,9 +71,10 @@ private Q_SLOTS:
 
         QSignalSpy done(panel, &DetectorPanel::runFinished);
         QTest::mouseClick(panel->runButton(), Qt::LeftButton);
-        // The click returned while the job runs: the UI thread was not blocked by it.
+        // The click returned before any result: the detector runs off the UI thread.
         QVERIFY(panel->isRunning());
         QVERIFY(!panel->runButton()->isEnabled());
+        QVERIFY(w.viewA()->boxes(BoxSet::DetectionsA).empty());
         QVERIFY(done.wait(120000));
         QCOMPARE(done.at(0).at(0).toBool(), true);
 

@@ -53,6 +53,7 @@ struct JobInput {
     std::shared_ptr<const qs::PointCloud> cloud;
     std::vector<qs::Box3D> groundTruth;
     DetectorRun cache;
+    std::uint64_t generation = 0;
 };
 
 /// Activation calibration as `quantscope-cli lidar-detect --act-bits` does by default: 4 simulated
@@ -71,6 +72,7 @@ DetectorRun runJob(const JobInput& in)
     timer.start();
     DetectorRun out;
     out.key = in.key;
+    out.generation = in.generation;
     try {
         if (in.cache.reference && in.cache.key == in.key) {
             out.reference = in.cache.reference;
@@ -95,6 +97,7 @@ DetectorRun runJob(const JobInput& in)
         out.hasGroundTruth = !in.groundTruth.empty();
     } catch (const std::exception& e) {
         out = DetectorRun{};
+        out.generation = in.generation;
         out.error = QString::fromStdString(e.what());
     }
     out.seconds = static_cast<double>(timer.elapsed()) / 1000.0;
@@ -178,17 +181,14 @@ DetectorPanel::~DetectorPanel()
 
 void DetectorPanel::setPointCloud(std::shared_ptr<const qs::PointCloud> cloud)
 {
-    const bool wasRunning = isRunning();
     m_cloud = std::move(cloud);
     m_groundTruth.clear();
     ++m_generation;  // a result still on its way belongs to the old cloud: dropped
     m_table->setRowCount(0);
-    if (wasRunning) {
-        setStatus(tr("New point cloud: the running detection was dropped."));
-        m_run->setEnabled(true);
-    } else {
-        setStatus(tr("Press “Run detector” to detect on this cloud."));
-    }
+    m_run->setEnabled(true);
+    setStatus(m_pending ? tr("New point cloud: the running detection was dropped.")
+                        : tr("Press “Run detector” to detect on this cloud."));
+    m_pending = false;
 }
 
 void DetectorPanel::setGroundTruth(std::vector<qs::Box3D> boxes) { m_groundTruth = std::move(boxes); }
@@ -213,7 +213,7 @@ QString DetectorPanel::quantizedLabel() const
         .arg(m_method->currentText());
 }
 
-bool DetectorPanel::isRunning() const { return m_watcher->isRunning(); }
+bool DetectorPanel::isRunning() const { return m_pending; }
 QString DetectorPanel::statusText() const { return m_status->text(); }
 void DetectorPanel::setStatus(const QString& text) { m_status->setText(text); }
 
@@ -238,7 +238,8 @@ void DetectorPanel::run()
     in.cloud = m_cloud;
     in.groundTruth = m_groundTruth;
     in.cache = m_cache;
-    m_runGeneration = ++m_generation;
+    in.generation = ++m_generation;
+    m_pending = true;
     m_run->setEnabled(false);
     setStatus(in.cache.key == in.key && in.cache.reference ? tr("Detecting…") : tr("Loading and quantizing the detector, then detecting…"));
     m_watcher->setFuture(QtConcurrent::run([in = std::move(in)] { return runJob(in); }));
@@ -246,9 +247,11 @@ void DetectorPanel::run()
 
 void DetectorPanel::onFinished()
 {
-    if (m_runGeneration != m_generation) return;  // replaced by a newer cloud or run
-    m_run->setEnabled(true);
+    if (!m_watcher->isFinished()) return;
     const DetectorRun r = m_watcher->result();
+    if (r.generation != m_generation) return;  // replaced by a newer cloud or run
+    m_pending = false;
+    m_run->setEnabled(true);
     if (!r.error.isEmpty()) {
         setStatus(tr("Detector failed: %1").arg(r.error));
         Q_EMIT runFinished(false);

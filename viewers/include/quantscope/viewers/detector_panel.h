@@ -10,6 +10,7 @@
 #include <QFutureWatcher>
 #include <QWidget>
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <vector>
@@ -30,6 +31,7 @@ struct DetectorRun {
     bool hasGroundTruth = false;
     QString error;  ///< non-empty: the job failed (result fields unset)
     double seconds = 0.0;
+    std::uint64_t generation = 0;  ///< the panel's generation when the job started
 };
 
 class DetectorPanel : public QWidget {
@@ -51,6 +53,7 @@ public:
     /// Title of view B for the current settings, e.g. "W8A8 RTN".
     QString quantizedLabel() const;
 
+    /// A run was started and its result has not been shown (or dropped) yet.
     bool isRunning() const;
     QPushButton* runButton() const { return m_run; }
     QTableWidget* apTable() const { return m_table; }
@@ -84,8 +87,8 @@ private:
     std::vector<qs::Box3D> m_groundTruth;
     DetectorRun m_cache;  ///< runtimes of the last successful run
     QFutureWatcher<DetectorRun>* m_watcher = nullptr;
-    std::uint64_t m_generation = 0;     ///< bumped by every new cloud and every run
-    std::uint64_t m_runGeneration = 0;  ///< generation of the job in flight
+    std::uint64_t m_generation = 0;  ///< bumped by every new cloud and every run
+    bool m_pending = false;          ///< a job was started and its result not yet taken
 };
 
 }  // namespace qs::viewers
