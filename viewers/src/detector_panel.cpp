@@ -47,7 +47,7 @@ std::filesystem::path bundledWeightsFile()
 
 struct JobInput {
     std::filesystem::path weights;  ///< empty: bundled
-    QString key;
+    QString key, label;
     std::string method;
     int weightBits = 8, actBits = 8;
     std::shared_ptr<const qs::PointCloud> cloud;
@@ -72,6 +72,7 @@ DetectorRun runJob(const JobInput& in)
     timer.start();
     DetectorRun out;
     out.key = in.key;
+    out.label = in.label;
     out.generation = in.generation;
     try {
         if (in.cache.reference && in.cache.key == in.key) {
@@ -98,6 +99,7 @@ DetectorRun runJob(const JobInput& in)
     } catch (const std::exception& e) {
         out = DetectorRun{};
         out.generation = in.generation;
+        out.label = in.label;
         out.error = QString::fromStdString(e.what());
     }
     out.seconds = static_cast<double>(timer.elapsed()) / 1000.0;
@@ -232,6 +234,7 @@ void DetectorPanel::run()
     JobInput in;
     in.weights = m_weights->text().trimmed().toStdString();
     in.key = settingsKey();
+    in.label = quantizedLabel();  // the settings may change while the job runs
     in.method = m_method->currentData().toString().toStdString();
     in.weightBits = m_weightBits->currentData().toInt();
     in.actBits = m_actBits->currentData().toInt();
@@ -260,11 +263,11 @@ void DetectorPanel::onFinished()
     m_cache = r;
     setStatus(tr("FP32: %1 boxes, %2: %3 boxes (%4 s)")
                   .arg(r.comparison.reference.size())
-                  .arg(quantizedLabel())
+                  .arg(r.label)
                   .arg(r.comparison.quantized.size())
                   .arg(r.seconds, 0, 'f', 1));
     showTable(r.comparison, r.hasGroundTruth);
-    Q_EMIT comparisonReady(r.comparison, r.hasGroundTruth, quantizedLabel());
+    Q_EMIT comparisonReady(r.comparison, r.hasGroundTruth, r.label);
     Q_EMIT runFinished(true);
 }
 

@@ -25,7 +25,8 @@ namespace qs::viewers {
 
 /// One run of the detector job: the runtimes it used (kept for the next cloud) and the result.
 struct DetectorRun {
-    QString key;  ///< weights + quantization: runtimes are rebuilt only when it changes
+    QString key;    ///< weights + quantization: runtimes are rebuilt only when it changes
+    QString label;  ///< title of view B for these settings ("W4A8 RTN")
     std::shared_ptr<const qs::DetectorRuntime> reference, quantized;
     qs::DetectorComparison comparison;
     bool hasGroundTruth = false;
