@@ -16,6 +16,7 @@
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTest>
+#include <QTranslator>
 
 using namespace qs;
 using namespace qs::viewers;
@@ -134,6 +135,20 @@ private Q_SLOTS:
         // A screenshot for people reviewing the build (docs/lidar-detector-gui.png came from it).
         w.viewA()->showBirdsEyeView();
         w.grab().save(QStringLiteral(QS_BINARY_DIR "/tests/viewers/lidar_detector_panel.png"));
+    }
+
+    void theViewerIsTranslated()
+    {
+        // lupdate must file viewers' strings under their runtime context (qs::viewers::...).
+#ifndef QS_HAVE_TRANSLATIONS
+        QSKIP("built without QS_BUILD_GUI: no embedded translations");
+#endif
+        QTranslator fr;
+        QVERIFY(fr.load(QStringLiteral(":/i18n/quantscope_fr.qm")));
+        QCoreApplication::installTranslator(&fr);
+        LidarCompareWidget w;
+        QCoreApplication::removeTranslator(&fr);
+        QCOMPARE(w.detectorPanel()->runButton()->text(), QStringLiteral("Lancer le détecteur"));
     }
 
     void badWeightsAreReportedNotThrown()
