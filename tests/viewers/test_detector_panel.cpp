@@ -145,10 +145,14 @@ private Q_SLOTS:
 #endif
         QTranslator fr;
         QVERIFY(fr.load(QStringLiteral(":/i18n/quantscope_fr.qm")));
-        QCoreApplication::installTranslator(&fr);
         LidarCompareWidget w;
+        QCOMPARE(w.detectorPanel()->runButton()->text(), QStringLiteral("Run detector"));
+        // Switching the language at run time retranslates the panel (LanguageChange).
+        QCoreApplication::installTranslator(&fr);
+        QTRY_COMPARE(w.detectorPanel()->runButton()->text(), QStringLiteral("Lancer le détecteur"));
+        QCOMPARE(w.detectorPanel()->apTable()->horizontalHeaderItem(2)->text(), QStringLiteral("Quantifié"));
         QCoreApplication::removeTranslator(&fr);
-        QCOMPARE(w.detectorPanel()->runButton()->text(), QStringLiteral("Lancer le détecteur"));
+        QTRY_COMPARE(w.detectorPanel()->runButton()->text(), QStringLiteral("Run detector"));
     }
 
     void badWeightsAreReportedNotThrown()

@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QEvent>
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -117,24 +118,23 @@ QTableWidgetItem* number(const QString& text)
 
 DetectorPanel::DetectorPanel(QWidget* parent) : QWidget(parent)
 {
+    // Texts are set in retranslate(), which a language change calls again.
     m_weights = new QLineEdit;
     m_weights->setObjectName(QStringLiteral("detectorWeights"));
-    m_weights->setPlaceholderText(tr("bundled model"));
-    m_weights->setToolTip(tr("Detector weights (.safetensors from lidar-train); empty: the bundled model"));
-    auto* browse = new QPushButton(tr("Browse…"));
+    m_browse = new QPushButton;
     m_method = new QComboBox;
     m_method->setObjectName(QStringLiteral("detectorMethod"));
     m_method->addItem(QStringLiteral("RTN"), QStringLiteral("rtn"));  // method names are not translated
     m_method->addItem(QStringLiteral("EasyQuant"), QStringLiteral("easyquant"));
     m_weightBits = new QComboBox;
     m_weightBits->setObjectName(QStringLiteral("detectorWeightBits"));
-    m_weightBits->addItem(tr("8 bits"), 8);
-    m_weightBits->addItem(tr("4 bits"), 4);
+    m_weightBits->addItem(QString(), 8);
+    m_weightBits->addItem(QString(), 4);
     m_actBits = new QComboBox;
     m_actBits->setObjectName(QStringLiteral("detectorActivationBits"));
-    m_actBits->addItem(tr("8 bits"), 8);
-    m_actBits->addItem(tr("FP32 (none)"), 0);
-    m_run = new QPushButton(tr("Run detector"));
+    m_actBits->addItem(QString(), 8);
+    m_actBits->addItem(QString(), 0);
+    m_run = new QPushButton;
     m_run->setObjectName(QStringLiteral("detectorRun"));
     m_status = new QLabel(tr("Open a point cloud, then run the detector."));
     m_status->setObjectName(QStringLiteral("detectorStatus"));
@@ -142,36 +142,59 @@ DetectorPanel::DetectorPanel(QWidget* parent) : QWidget(parent)
 
     m_table = new QTableWidget(0, 4);
     m_table->setObjectName(QStringLiteral("detectorApTable"));
-    m_table->setHorizontalHeaderLabels({tr("AP (%)"), QStringLiteral("FP32"), tr("Quantized"), QStringLiteral("Δ")});
     m_table->verticalHeader()->hide();
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_table->setToolTip(tr("Moderate AP|R40 against the loaded labels (KITTI protocol)"));
 
     auto* weightsRow = new QHBoxLayout;
     weightsRow->addWidget(m_weights, 1);
-    weightsRow->addWidget(browse);
+    weightsRow->addWidget(m_browse);
     auto* form = new QFormLayout;
-    form->addRow(tr("Weights"), weightsRow);
-    form->addRow(tr("View B method"), m_method);
-    form->addRow(tr("Weight bits"), m_weightBits);
-    form->addRow(tr("Activations"), m_actBits);
+    for (auto& label : m_formLabels) label = new QLabel;
+    form->addRow(m_formLabels[0], weightsRow);
+    form->addRow(m_formLabels[1], m_method);
+    form->addRow(m_formLabels[2], m_weightBits);
+    form->addRow(m_formLabels[3], m_actBits);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    auto* title = new QLabel(tr("<b>Detector</b>"));
-    layout->addWidget(title);
+    m_title = new QLabel;
+    layout->addWidget(m_title);
     layout->addLayout(form);
     layout->addWidget(m_run);
     layout->addWidget(m_status);
     layout->addWidget(m_table, 1);
+    retranslate();
 
     m_watcher = new QFutureWatcher<DetectorRun>(this);
     connect(m_watcher, &QFutureWatcher<DetectorRun>::finished, this, &DetectorPanel::onFinished);
     connect(m_run, &QPushButton::clicked, this, &DetectorPanel::run);
-    connect(browse, &QPushButton::clicked, this, [this] {
+    connect(m_browse, &QPushButton::clicked, this, [this] {
         const QString f = QFileDialog::getOpenFileName(this, tr("Detector weights"), QString(), tr("Safetensors (*.safetensors)"));
         if (!f.isEmpty()) m_weights->setText(f);
     });
+}
+
+void DetectorPanel::retranslate()
+{
+    m_title->setText(tr("<b>Detector</b>"));
+    m_weights->setPlaceholderText(tr("bundled model"));
+    m_weights->setToolTip(tr("Detector weights (.safetensors from lidar-train); empty: the bundled model"));
+    m_browse->setText(tr("Browse…"));
+    m_weightBits->setItemText(0, tr("8 bits"));
+    m_weightBits->setItemText(1, tr("4 bits"));
+    m_actBits->setItemText(0, tr("8 bits"));
+    m_actBits->setItemText(1, tr("FP32 (none)"));
+    m_run->setText(tr("Run detector"));
+    m_table->setHorizontalHeaderLabels({tr("AP (%)"), QStringLiteral("FP32"), tr("Quantized"), QStringLiteral("Δ")});
+    m_table->setToolTip(tr("Moderate AP|R40 against the loaded labels (KITTI protocol)"));
+    const char* rows[] = {QT_TR_NOOP("Weights"), QT_TR_NOOP("View B method"), QT_TR_NOOP("Weight bits"), QT_TR_NOOP("Activations")};
+    for (int i = 0; i < 4; ++i) m_formLabels[i]->setText(tr(rows[i]));
+}
+
+void DetectorPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) retranslate();
+    QWidget::changeEvent(event);
 }
 
 DetectorPanel::~DetectorPanel()

@@ -70,12 +70,19 @@ Q_SIGNALS:
     /// Emitted after comparisonReady or a failure (tests wait on it).
     void runFinished(bool ok);
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslate();
     void onFinished();
     void showTable(const qs::DetectorComparison& c, bool hasGroundTruth);
     void setStatus(const QString& text);
     QString settingsKey() const;
 
+    QLabel* m_title = nullptr;
+    QLabel* m_formLabels[4] = {};  ///< weights, method, weight bits, activations
+    QPushButton* m_browse = nullptr;
     QLineEdit* m_weights = nullptr;
     QComboBox* m_method = nullptr;
     QComboBox* m_weightBits = nullptr;
