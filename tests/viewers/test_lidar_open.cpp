@@ -1,6 +1,7 @@
 // Opening a real KITTI frame in the workbench window as a user would: File ▸ Open LiDAR Frame…
 // (the dialog filled and accepted), the command-line/drop entry point (openFile on a .bin
 // scan), a drop, and the recent-files menu. Runs under Xvfb (the LiDAR tab needs OpenGL).
+#include "isolated_settings.h"
 #include "main_window.h"
 
 #include "action_registry.h"
@@ -59,9 +60,7 @@ class TestLidarOpen : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTests"));
-        QSettings().clear();
+        qs::test::isolateSettings();
     }
 
     void commandLineEntryRecentFilesAndDrop()

@@ -1,6 +1,7 @@
 // Quantizing the whole model from the window: the chart gets one bar per quantized tensor,
 // comparing two methods fills both sets and the difference table, cancel stops the job, and
 // exports (report JSON/CSV, charts PNG/SVG) produce files that reopen.
+#include "isolated_settings.h"
 #include "main_window.h"
 
 #include "export_dialog.h"
@@ -56,9 +57,7 @@ class TestModelQuant : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTests"));
-        QSettings().clear();
+        qs::test::isolateSettings();
     }
 
     void chartsExportAsPngAndSvg()

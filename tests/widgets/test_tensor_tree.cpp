@@ -1,5 +1,6 @@
 // The model tree: grouped by block, filled from the catalog at once, statistics arriving in
 // the background, sortable and filterable — all under QAbstractItemModelTester.
+#include "isolated_settings.h"
 #include "model_document.h"
 #include "settings.h"
 #include "tensor_browser.h"
@@ -29,9 +30,7 @@ class TestTensorTree : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTests"));
-        QSettings().clear();
+        qs::test::isolateSettings();
     }
 
     void headerMenuHidesColumnsAndRemembers()

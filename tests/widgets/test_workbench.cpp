@@ -1,6 +1,7 @@
 // The workbench as a user meets it: open a file and the tree fills; pick a tensor and the
 // inspector shows its histogram and statistics; move the outlier slider and the readout
 // follows; a broken file says what is wrong without blocking; the language can be switched.
+#include "isolated_settings.h"
 #include "main_window.h"
 
 #include "action_registry.h"
@@ -43,10 +44,7 @@ class TestWorkbench : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        // Keep the user's real settings out of the tests.
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("QuantScopeTests"));
-        QSettings().clear();
+        qs::test::isolateSettings();
     }
 
     void openFileFillsTheTree()
