@@ -203,36 +203,7 @@ StepChoice exactRangeSearch(const ValueIndex& v, IntBounds bd)
 
 namespace {
 
-/// The fp16 values of the window as codes: positive finite halfs order like their codes.
-std::uint16_t halfAtLeast(double x)
-{
-    std::uint16_t h = floatToHalf(static_cast<float>(x));
-    if (h >= 0x7C00u) return 0x7C00u;  // beyond the fp16 range: none
-    if (double(halfToFloat(h)) < x) ++h;
-    return std::max<std::uint16_t>(h, 1);
-}
-std::uint16_t halfAtMost(double x)
-{
-    std::uint16_t h = floatToHalf(static_cast<float>(x));
-    if (h >= 0x7C00u) return 0x7BFFu;  // the largest finite fp16
-    if (double(halfToFloat(h)) > x && h > 0) --h;
-    return h;
-}
-
-/// A cell of consecutive fp16 codes [lo, hi], with its value range [a, b] for the bound.
-struct CodeCell {
-    std::uint16_t lo;
-    std::uint16_t hi;
-    double a;
-    double b;
-};
-
-CodeCell codeCell(int lo, int hi)
-{
-    const auto l = static_cast<std::uint16_t>(lo), h = static_cast<std::uint16_t>(hi);
-    return {l, h, halfToFloat(l), halfToFloat(h)};
-}
-
+/// Positive finite fp16 values order like their codes, so the window is a range of codes.
 /// The largest fp16 code whose value is <= e (0 <= e, below the fp16 maximum): the double's
 /// exponent and top 10 mantissa bits, i.e. truncation; subnormal halfs are multiples of 2^-24.
 int halfCodeAtMost(double e) noexcept
@@ -251,6 +222,29 @@ inline double halfValue(int code) noexcept
     if (code < 0x400) return code * 0x1p-24;
     const std::uint32_t bits = (std::uint32_t((code >> 10) - 15 + 127) << 23) | (std::uint32_t(code & 0x3FF) << 13);
     return std::bit_cast<float>(bits);
+}
+
+/// The smallest fp16 code whose value is >= x (0 < x); 0x7C00 ("none") beyond the fp16 range.
+int halfCodeAtLeast(double x) noexcept
+{
+    if (x > 65504.0) return 0x7C00;
+    int c = halfCodeAtMost(x);
+    if (halfValue(c) < x) ++c;
+    return std::max(c, 1);
+}
+
+/// A cell of consecutive fp16 codes [lo, hi], with its value range [a, b] for the bound.
+struct CodeCell {
+    std::uint16_t lo;
+    std::uint16_t hi;
+    double a;
+    double b;
+};
+
+CodeCell codeCell(int lo, int hi)
+{
+    const auto l = static_cast<std::uint16_t>(lo), h = static_cast<std::uint16_t>(hi);
+    return {l, h, halfValue(l), halfValue(h)};
 }
 
 /// The change of S2 = Σq² and S1 = Σq·x when the step passes some values' breakpoints.
@@ -288,10 +282,7 @@ int sweepCodes(const ValueIndex& v, IntBounds bd, const CodeCell& c, std::vector
             });
         } else {  // x < bnd·a sits on level q at a and rises to q+1 once Δ >= x/bnd
             v.forEachWithin(bnd * c.b, bnd * c.a, [&](float x) {
-                const double t = x / bnd;
-                int code = halfCodeAtMost(t);
-                if (double(halfToFloat(static_cast<std::uint16_t>(code))) < t) ++code;
-                Move& m = bin(code);
+                Move& m = bin(halfCodeAtLeast(x / bnd));
                 m.dS2 += 2.0 * q + 1.0;
                 m.dS1 += x;
             });
@@ -303,7 +294,7 @@ int sweepCodes(const ValueIndex& v, IntBounds bd, const CodeCell& c, std::vector
     for (int j = 0; j < k; ++j) {
         s2 += bins[static_cast<std::size_t>(j)].dS2;
         s1 += bins[static_cast<std::size_t>(j)].dS1;
-        const double d = halfToFloat(static_cast<std::uint16_t>(c.lo + j));
+        const double d = halfValue(c.lo + j);
         if (const double l = s2 * d * d - 2.0 * s1 * d + total; l < bestLoss) {
             bestLoss = l;
             best = c.lo + j;
@@ -322,10 +313,10 @@ StepChoice fp16RangeSearch(const ValueIndex& v, IntBounds bd)
     const float rtn = storedScale(base, true);  // throws on fp16 overflow, like rtn
     StepChoice best{rtn, v.loss(rtn, bd.qmin, bd.qmax)};
     auto score = [&](int code) {
-        const double d = halfToFloat(static_cast<std::uint16_t>(code));
+        const double d = halfValue(code);
         if (const double l = v.loss(d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
     };
-    const int first = halfAtLeast(base * kWindowLow), last = halfAtMost(base * kWindowHigh);
+    const int first = halfCodeAtLeast(base * kWindowLow), last = halfCodeAtMost(base * kWindowHigh);
     if (first > last) return best;
     std::vector<CodeCell> roots;
     std::vector<Move> bins;
@@ -390,10 +381,10 @@ StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
         }
         *from = out;  // every step beyond `out` has L > RTN's loss
     }
-    const int first = halfAtLeast(wLo), last = halfAtMost(wHi);
+    const int first = halfCodeAtLeast(wLo), last = halfCodeAtMost(wHi);
     if (first > last) return best;
-    const double d0 = halfToFloat(static_cast<std::uint16_t>(first));
-    const double d1 = halfToFloat(static_cast<std::uint16_t>(last));
+    const double d0 = halfValue(first);
+    const double d1 = halfValue(last);
     // State at d0 and every breakpoint in (d0, d1]: a value of magnitude a on level ±j drops to
     // ±(j-1) when Δ passes a/(j-½); S2 falls by 2j-1 and S1 by a. L is continuous (at a
     // breakpoint the value is equidistant from both levels), so each piece is a closed interval.
@@ -453,7 +444,7 @@ StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
     }
     piece(d1);
     if (bestCode >= 0) {  // re-score the winner with the exact loss
-        const double d = halfToFloat(static_cast<std::uint16_t>(bestCode));
+        const double d = halfValue(bestCode);
         if (const double l = naiveLoss(x, d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
     }
     return best;
@@ -466,8 +457,8 @@ StepChoice fp16RangeSearchRef(std::span<const float> x, IntBounds bd)
     const double base = m / bd.qmax;
     const float rtn = storedScale(base, true);
     StepChoice best{rtn, naiveLoss(x, rtn, bd.qmin, bd.qmax)};
-    for (int c = halfAtLeast(base * kWindowLow); c <= halfAtMost(base * kWindowHigh); ++c) {
-        const double d = halfToFloat(static_cast<std::uint16_t>(c));
+    for (int c = halfCodeAtLeast(base * kWindowLow); c <= halfCodeAtMost(base * kWindowHigh); ++c) {
+        const double d = halfValue(c);
         if (const double l = naiveLoss(x, d, bd.qmin, bd.qmax); l < best.loss) best = {d, l};
     }
     return best;

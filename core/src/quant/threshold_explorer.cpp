@@ -82,11 +82,19 @@ struct ThresholdExplorer::Impl {
     template <typename Pred>
     std::size_t seek(std::size_t s, std::size_t from, Pred keepGoing) const noexcept
     {
-        const std::size_t n = length(s);
-        if (from >= n) return n;
+        if (from >= length(s)) return length(s);
+        return scanBlock(s, gallop(s, from / kBlock, keepGoing), from, keepGoing);
+    }
+
+    /// The last block at or after block `from` whose fence keeps keepGoing true (or `from`):
+    /// the block holding the position where keepGoing turns false. Fences only, so it touches
+    /// the small fence array and none of the blocks.
+    template <typename Pred>
+    std::size_t gallop(std::size_t s, std::size_t from, Pred keepGoing) const noexcept
+    {
         const float* f = fence.data() + segBlock[s];
         const std::size_t count = segBlock[s + 1] - segBlock[s];
-        std::size_t lo = from / kBlock;  // answer is in block lo or later
+        std::size_t lo = from;
         std::size_t step = 1;
         std::size_t hi = lo + step;
         while (hi < count && keepGoing(f[hi])) {
@@ -99,7 +107,7 @@ struct ThresholdExplorer::Impl {
             const std::size_t mid = lo + (hi - lo) / 2;
             (keepGoing(f[mid]) ? lo : hi) = mid;
         }
-        return scanBlock(s, lo, from, keepGoing);
+        return lo;
     }
 
     /// The first position in block k of segment s, at or after `from`, where keepGoing turns
@@ -135,28 +143,6 @@ struct ThresholdExplorer::Impl {
         return e;
     }
 
-    /// The block holding the first value >= t of segment s, at or after block `from`: the
-    /// last block whose fence is below t (galloping), found from the fences alone.
-    std::size_t blockOf(std::size_t s, std::size_t from, double t) const noexcept
-    {
-        const float* f = fence.data() + segBlock[s];
-        const std::size_t count = segBlock[s + 1] - segBlock[s];
-        std::size_t lo = from;
-        std::size_t step = 1;
-        std::size_t hi = lo + step;
-        while (hi < count && double(f[hi]) < t) {
-            lo = hi;
-            step *= 2;
-            hi = lo + step;
-        }
-        hi = std::min(hi, count);
-        while (hi - lo > 1) {
-            const std::size_t mid = lo + (hi - lo) / 2;
-            (double(f[mid]) < t ? lo : hi) = mid;
-        }
-        return lo;
-    }
-
     /// Loss of the segment's values [i0, i1) on grid [qlo, qhi] with step d. Two phases so
     /// the cache misses overlap: first every level boundary's block from the fences (small,
     /// cache-resident), then the blocks' scans and prefix sums, whose loads no longer depend
@@ -172,7 +158,9 @@ struct ThresholdExplorer::Impl {
         std::size_t b = i0 / kBlock;
         const Block* own = blocksOf(s);
         for (int q = qlo; q < qhi; ++q) {
-            boundaryBlock[static_cast<std::size_t>(q - qlo)] = b = blockOf(s, b, (q + 0.5) * d);
+            const double t = (q + 0.5) * d;
+            b = gallop(s, b, [t](float x) { return double(x) < t; });
+            boundaryBlock[static_cast<std::size_t>(q - qlo)] = b;
             __builtin_prefetch(own + b);  // all of them in flight before the scans
         }
         double total = 0;
