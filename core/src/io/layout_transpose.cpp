@@ -1,5 +1,7 @@
 #include "io/layout_transpose.h"
 
+#include "quantscope/tensor/dtype.h"
+
 #include <algorithm>
 
 namespace qs::io {
@@ -14,6 +16,18 @@ Matrix transposeOutLast(const float* flat, std::int64_t rows, std::int64_t cols)
             for (std::int64_t c = c0; c < std::min(cols, c0 + kTile); ++c)
                 for (std::int64_t r = r0; r < std::min(rows, r0 + kTile); ++r)
                     m.values[static_cast<std::size_t>(r * cols + c)] = flat[c * rows + r];
+    return m;
+}
+
+Matrix matrixFromRaw(const TensorInfo& info, const std::vector<std::byte>& raw)
+{
+    std::vector<float> flat(static_cast<std::size_t>(info.numel()));
+    if (!flat.empty()) decodeToFloat(info.dtype, raw.data(), flat.data(), flat.size());
+    if (info.layout == AxisLayout::OutLast) return transposeOutLast(flat.data(), info.rows(), info.cols());
+    Matrix m;
+    m.rows = info.rows();
+    m.cols = info.cols();
+    m.values = std::move(flat);
     return m;
 }
 

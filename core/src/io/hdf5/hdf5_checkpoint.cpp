@@ -212,16 +212,8 @@ std::vector<std::byte> Hdf5Checkpoint::readRaw(std::size_t index) const
 
 Matrix Hdf5Checkpoint::readMatrix(std::size_t index) const
 {
-    const auto raw = readRaw(index);
-    const auto& info = m_tensors[index];
-    std::vector<float> flat(static_cast<std::size_t>(info.numel()));
-    if (!flat.empty()) decodeToFloat(info.dtype, raw.data(), flat.data(), flat.size());
-    if (info.layout == AxisLayout::OutLast) return transposeOutLast(flat.data(), info.rows(), info.cols());
-    Matrix m;
-    m.rows = info.rows();
-    m.cols = info.cols();
-    m.values = std::move(flat);
-    return m;
+    const auto raw = readRaw(index);  // checks the index
+    return matrixFromRaw(m_tensors[index], raw);
 }
 
 }  // namespace
