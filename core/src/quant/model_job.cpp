@@ -1,22 +1,19 @@
 // The model-level job: tensor by tensor, in catalog order, so peak memory stays near the largest
 // tensor. Parallelism lives inside each tensor (quantizeMatrix and the sums below), inside a
-// task_arena sized by ModelQuantSettings::threads. Every reduction is split into fixed blocks
-// and combined in block order, so results do not depend on the thread count.
+// task_arena sized by ModelQuantSettings::threads. Every reduction is split into fixed parts
+// (rows) and combined in order, so results do not depend on the thread count.
 
 #include "quantscope/quant/model_job.h"
 
+#include "quant/error_sums.h"
 #include "quant/tensor_selection.h"
 #include "quantscope/error.h"
 #include "quantscope/quant/quantize.h"
 
-#include <tbb/blocked_range.h>
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <limits>
 #include <mutex>
 
 namespace qs {
@@ -30,68 +27,13 @@ double secondsSince(Clock::time_point t0)
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-/// The double-precision sums the model totals are built from (element-weighted, not averages
-/// of per-tensor ratios).
-struct ErrorSums {
-    double w2 = 0;  ///< Σ W²
-    double e2 = 0;  ///< Σ (Ŵ-W)²
-    double wq = 0;  ///< Σ W·Ŵ
-    double q2 = 0;  ///< Σ Ŵ²
-    double maxAbs = 0;
-
-    void add(const ErrorSums& o)
-    {
-        w2 += o.w2;
-        e2 += o.e2;
-        wq += o.wq;
-        q2 += o.q2;
-        maxAbs = std::max(maxAbs, o.maxAbs);
-    }
-};
-
-ErrorSums errorSums(const Matrix& w, const Matrix& deq)
+TensorMetrics totalsFrom(const quant::ErrorSums& s, std::int64_t elements, std::int64_t outliers, double bitSum)
 {
-    constexpr std::size_t kBlock = 1 << 16;  // fixed, so the summation order is too
-    const std::size_t n = w.values.size();
-    const std::size_t blocks = (n + kBlock - 1) / kBlock;
-    std::vector<ErrorSums> partial(blocks);
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, blocks),
-                      [&](const tbb::blocked_range<std::size_t>& br) {
-                          for (std::size_t b = br.begin(); b != br.end(); ++b) {
-                              ErrorSums s;
-                              const std::size_t end = std::min(n, (b + 1) * kBlock);
-                              for (std::size_t i = b * kBlock; i < end; ++i) {
-                                  const double x = w.values[i];
-                                  const double y = deq.values[i];
-                                  const double e = y - x;
-                                  s.w2 += x * x;
-                                  s.e2 += e * e;
-                                  s.wq += x * y;
-                                  s.q2 += y * y;
-                                  s.maxAbs = std::max(s.maxAbs, std::fabs(e));
-                              }
-                              partial[b] = s;
-                          }
-                      });
-    ErrorSums total;
-    for (const auto& p : partial) total.add(p);
-    return total;
-}
-
-TensorMetrics totalsFrom(const ErrorSums& s, std::int64_t elements, std::int64_t outliers, double bitSum)
-{
-    TensorMetrics t;
-    t.elements = elements;
+    TensorMetrics t = quant::metricsFromSums(s, elements);
     t.outliers = outliers;
     if (elements == 0) return t;
-    const auto n = static_cast<double>(elements);
-    t.mse = s.e2 / n;
-    t.relErr = s.w2 > 0 ? std::sqrt(s.e2 / s.w2) : (s.e2 > 0 ? std::numeric_limits<double>::infinity() : 0.0);
-    t.sqnrDb = s.e2 > 0 ? 10.0 * std::log10(s.w2 / s.e2) : std::numeric_limits<double>::infinity();
-    t.maxAbsErr = s.maxAbs;
-    t.cosine = (s.w2 > 0 && s.q2 > 0) ? s.wq / std::sqrt(s.w2 * s.q2) : (s.w2 == s.q2 ? 1.0 : 0.0);
-    t.outlierFrac = static_cast<double>(outliers) / n;
-    t.bpw = bitSum / n;
+    t.outlierFrac = static_cast<double>(outliers) / static_cast<double>(elements);
+    t.bpw = bitSum / static_cast<double>(elements);
     return t;
 }
 
@@ -147,7 +89,7 @@ private:
 };
 
 struct Accumulator {
-    ErrorSums sums;
+    quant::ErrorSums sums;
     std::int64_t elements = 0;
     std::int64_t outliers = 0;
     double bitSum = 0;  ///< Σ bpw · elements
@@ -160,12 +102,12 @@ void quantizeOne(const Checkpoint& ckpt, TensorOutcome& out, ProgressRelay& rela
     Matrix w = ckpt.readMatrix(out.index);
     const ProgressFn inner = [&relay](double f, std::string_view) { return relay.inner(f); };
     const QuantizedTensor q = quantizeMatrix(w, out.settings, inner);
-    {
-        const Matrix deq = q.dequantize();
-        // The per-tensor numbers are exactly what measure() reports for this tensor elsewhere.
-        out.metrics = compareMatrices(w, deq);
-        acc.sums.add(errorSums(w, deq));
-    }  // the dequantized copy is dropped before the sink runs
+    // One pass over Ŵ, decoded a row at a time (no full copy); the per-tensor numbers are
+    // exactly what measure() reports for this tensor elsewhere, and the model totals are sums
+    // of the same per-tensor sums.
+    const quant::ErrorSums sums = quant::sumErrors(w, q);
+    out.metrics = quant::metricsFromSums(sums, w.size());
+    acc.sums.add(sums);
     out.metrics.outliers = static_cast<std::int64_t>(q.outlierIndex.size());
     out.metrics.outlierFrac =
         w.size() ? static_cast<double>(out.metrics.outliers) / static_cast<double>(w.size()) : 0.0;

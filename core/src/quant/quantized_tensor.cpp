@@ -3,6 +3,11 @@
 #include "quant/bpw.h"
 #include "quantscope/tensor/dtype.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/parallel_for.h>
+
+#include <algorithm>
+
 namespace qs {
 
 std::int64_t QuantizedTensor::groupsPerRow() const noexcept
@@ -22,26 +27,34 @@ std::int64_t QuantizedTensor::scaleIndex(std::int64_t r, std::int64_t c) const n
 Matrix QuantizedTensor::dequantize() const
 {
     Matrix m(rows, cols);
-    if (granularity == Granularity::PerTensor || granularity == Granularity::PerChannel) {
-        // One scale per row (or for everything): no per-element index arithmetic.
-        for (std::int64_t r = 0; r < rows; ++r) {
-            const auto si = scaleIndex(r, 0);
-            const float s = scales[si];
-            const int off = offsets[si];
-            const auto* u = codes.data() + r * cols;
-            float* dst = m.values.data() + r * cols;
-            for (std::int64_t c = 0; c < cols; ++c) dst[c] = s * static_cast<float>(int(u[c]) - off);
-        }
-    } else {
-        for (std::int64_t r = 0; r < rows; ++r)
-            for (std::int64_t c = 0; c < cols; ++c) {
-                const auto si = scaleIndex(r, c);
-                const auto i = r * cols + c;
-                m.values[i] = scales[si] * static_cast<float>(int(codes[i]) - offsets[si]);
-            }
-    }
-    for (std::size_t k = 0; k < outlierIndex.size(); ++k) m.values[outlierIndex[k]] = halfToFloat(outlierHalf[k]);
+    constexpr std::int64_t kRowsPerTask = 16;  // a few tasks per tensor even for short rows
+    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, rows, kRowsPerTask),
+                      [&](const tbb::blocked_range<std::int64_t>& br) {
+                          dequantizeRows(br.begin(), br.end(), m.values.data() + br.begin() * cols);
+                      });
     return m;
+}
+
+void QuantizedTensor::dequantizeRows(std::int64_t r0, std::int64_t r1, float* dst) const
+{
+    const std::int64_t g = granularity == Granularity::PerGroup && groupSize > 0 ? groupSize : cols;
+    for (std::int64_t r = r0; r < r1; ++r) {
+        const std::uint8_t* u = codes.data() + r * cols;
+        float* out = dst + (r - r0) * cols;
+        // One (scale, offset) per span of g columns: no per-element index arithmetic.
+        for (std::int64_t c0 = 0; c0 < cols; c0 += g) {
+            const auto si = scaleIndex(r, c0);
+            const float s = scales[static_cast<std::size_t>(si)];
+            const int off = offsets[static_cast<std::size_t>(si)];
+            const std::int64_t end = std::min(cols, c0 + g);
+            for (std::int64_t c = c0; c < end; ++c) out[c] = s * static_cast<float>(int(u[c]) - off);
+        }
+    }
+    // The outliers of these rows: a contiguous run of the ascending flat indices.
+    const auto first = static_cast<std::uint64_t>(r0 * cols), last = static_cast<std::uint64_t>(r1 * cols);
+    auto it = std::lower_bound(outlierIndex.begin(), outlierIndex.end(), first);
+    for (; it != outlierIndex.end() && *it < last; ++it)
+        dst[*it - first] = halfToFloat(outlierHalf[static_cast<std::size_t>(it - outlierIndex.begin())]);
 }
 
 double QuantizedTensor::bitsPerWeight() const noexcept

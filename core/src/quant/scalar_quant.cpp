@@ -102,9 +102,18 @@ double naiveLoss(std::span<const float> x, double delta, int qlo, int qhi) noexc
 
 float maxAbs(std::span<const float> x) noexcept
 {
-    float m = 0;
-    for (const float v : x) m = std::max(m, std::abs(v));
-    return m;
+    // Eight independent maxima, merged at the end: max is exact and order-free, and the lanes
+    // break the one long dependency chain a plain loop has (GCC does not vectorize a float max
+    // reduction without -ffast-math).
+    constexpr std::size_t kLanes = 8;
+    float m[kLanes] = {};
+    std::size_t i = 0;
+    for (; i + kLanes <= x.size(); i += kLanes)
+        for (std::size_t j = 0; j < kLanes; ++j) m[j] = std::max(m[j], std::abs(x[i + j]));
+    for (; i < x.size(); ++i) m[0] = std::max(m[0], std::abs(x[i]));
+    float r = 0;
+    for (const float v : m) r = std::max(r, v);
+    return r;
 }
 
 }  // namespace qs::quant

@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 using namespace qs;
@@ -244,6 +245,35 @@ private Q_SLOTS:
         float m = 0;
         for (int c = 128; c < 172; ++c) m = std::max(m, std::abs(w.values[2 * 172 + c]));
         QCOMPARE(q.scales[8], storedScale(double(m) / 7, true));
+    }
+
+    void rowDequantizationMatchesWholeMatrix()
+    {
+        // dequantizeRows (what measure() and the model job decode row by row) must equal the
+        // matching rows of dequantize(), outliers included, for every granularity; and
+        // measure() must equal compareMatrices() against the full copy, to the bit.
+        const Matrix w = test::heavyTailed(37, 172, 23);
+        for (const auto g : {Granularity::PerTensor, Granularity::PerChannel, Granularity::PerGroup}) {
+            QuantSettings s;
+            s.granularity = g;
+            s.groupSize = 64;  // a short last group of 44
+            s.sigma = 2.0;     // plenty of outliers
+            const auto q = quantizeMatrix(w, s);
+            QVERIFY(!q.outlierIndex.empty());
+            const Matrix full = q.dequantize();
+            for (const auto& [r0, r1] : {std::pair<std::int64_t, std::int64_t>{0, 37}, {5, 6}, {11, 30}, {36, 37}}) {
+                std::vector<float> part(static_cast<std::size_t>((r1 - r0) * w.cols));
+                q.dequantizeRows(r0, r1, part.data());
+                QVERIFY(std::memcmp(part.data(), full.values.data() + r0 * w.cols, part.size() * sizeof(float)) == 0);
+            }
+            const auto a = measure(w, q), b = compareMatrices(w, full);
+            QCOMPARE(a.relErr, b.relErr);
+            QCOMPARE(a.mse, b.mse);
+            QCOMPARE(a.cosine, b.cosine);
+            QCOMPARE(a.maxAbsErr, b.maxAbsErr);
+            for (std::size_t k = 0; k < q.outlierIndex.size(); ++k)
+                QCOMPARE(full.values[q.outlierIndex[k]], halfToFloat(q.outlierHalf[k]));
+        }
     }
 
     void intRangeBoundsReachTheirCodes()

@@ -43,6 +43,22 @@ private Q_SLOTS:
         }
     }
 
+    void f16DecodeMatchesHalfToFloatBitForBit()
+    {
+        // decodeToFloat converts F16 runs branch-free and, above 256 Ki values, in parallel
+        // chunks: every half (NaN payloads, subnormals, ±0, ±inf included), repeated so both
+        // paths run, must give exactly halfToFloat's bits.
+        for (const std::size_t copies : {std::size_t{1}, std::size_t{9}}) {
+            std::vector<std::uint16_t> halfs(0x10000 * copies);
+            for (std::size_t i = 0; i < halfs.size(); ++i) halfs[i] = static_cast<std::uint16_t>(i * 40503u);
+            std::vector<float> out(halfs.size());
+            decodeToFloat(DType::F16, reinterpret_cast<const std::byte*>(halfs.data()), out.data(), out.size());
+            for (std::size_t i = 0; i < halfs.size(); ++i)
+                if (std::bit_cast<std::uint32_t>(out[i]) != std::bit_cast<std::uint32_t>(halfToFloat(halfs[i])))
+                    QFAIL(qPrintable(QStringLiteral("half 0x%1 decoded wrongly").arg(halfs[i], 4, 16, QLatin1Char('0'))));
+        }
+    }
+
     void halfRoundsToNearestEven()
     {
         QCOMPARE(halfToFloat(floatToHalf(1.0f + 0x1p-11f)), 1.0f);           // tie -> even (down)

@@ -34,8 +34,12 @@ struct QuantizedTensor {
     /// Index into scales/offsets for element (r, c).
     std::int64_t scaleIndex(std::int64_t r, std::int64_t c) const noexcept;
 
-    /// Ŵ = outliers + dequantized normals.
+    /// Ŵ = outliers + dequantized normals (rows in parallel; each element on its own, so the
+    /// result does not depend on the thread count).
     Matrix dequantize() const;
+    /// Rows [r0, r1) of Ŵ into dst (row-major, (r1 - r0) * cols floats), outliers included:
+    /// for consumers that want Ŵ a row at a time without a full copy.
+    void dequantizeRows(std::int64_t r0, std::int64_t r1, float* dst) const;
 
     /// Honest bits per weight: code bits + 16-bit scale (and zero point when asymmetric) per
     /// group + (16-bit value + 32-bit index) per outlier, divided by rows * cols.
