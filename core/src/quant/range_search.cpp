@@ -26,23 +26,23 @@ struct Cell {
 };
 
 /// A lower bound of min_{Δ in cell} L(Δ). Elements are split into disjoint sets:
-/// F_q (level q for every Δ in the cell): their summed quadratic minimized over the cell;
+/// F_q (level q for every Δ in the cell): together one quadratic in Δ, minimized over the cell
+/// (jointly: one Δ for all levels, which is what L has — minimizing each level on its own gave
+/// a looser bound and ~15 % more cells to sweep);
 /// G_q (level q or q+1 only): each contributes at least its squared distance to the nearer of
 /// the two lines q·Δ, (q+1)·Δ over the cell; anything else contributes >= 0.
 /// min of a sum >= sum of mins, so this never exceeds the true minimum.
 double cellLowerBound(const ValueIndex& v, IntBounds bd, Cell c)
 {
     double lb = 0;
+    double fxx = 0, fqx = 0, fqq = 0;  // F's quadratic: Σx² - 2Δ·Σq·x + Δ²·Σq²
     for (int q = bd.qmin; q <= bd.qmax; ++q) {
         const double lo = q == bd.qmin ? -kInf : c.maxEnd(q - 0.5);
         const double hi = q == bd.qmax ? kInf : c.minEnd(q + 0.5);
         if (const RangeSums s = v.within(lo, hi); s.count > 0) {
-            if (q == 0) {
-                lb += s.sxx;
-            } else {
-                const double d = std::clamp(s.sx / (q * s.count), c.a, c.b);
-                lb += std::max(0.0, s.squaredDistanceTo(q * d));
-            }
+            fxx += s.sxx;
+            fqx += q * s.sx;
+            fqq += double(q) * q * s.count;
         }
         if (q == bd.qmax) break;
         const double glo = std::max(c.minEnd(q + 0.5), q == bd.qmin ? -kInf : c.maxEnd(q - 0.5));
@@ -56,7 +56,8 @@ double cellLowerBound(const ValueIndex& v, IntBounds bd, Cell c)
         if (const RangeSums b = v.within(std::max(glo, mid), std::min(ghi, lineHighBottom)); b.count > 0)
             lb += std::max(0.0, b.squaredDistanceTo(lineHighBottom));
     }
-    return lb;
+    const double d = fqq > 0 ? std::clamp(fqx / fqq, c.a, c.b) : c.a;
+    return lb + std::max(0.0, fxx - 2.0 * fqx * d + fqq * d * d);
 }
 
 struct Event {
@@ -206,7 +207,7 @@ namespace {
 /// Positive finite fp16 values order like their codes, so the window is a range of codes.
 /// The largest fp16 code whose value is <= e (0 <= e, below the fp16 maximum): the double's
 /// exponent and top 10 mantissa bits, i.e. truncation; subnormal halfs are multiples of 2^-24.
-int halfCodeAtMost(double e) noexcept
+inline int halfCodeAtMost(double e) noexcept
 {
     if (e < 0x1p-14) return static_cast<int>(e * 0x1p24);
     const auto bits = std::bit_cast<std::uint64_t>(e);
@@ -225,7 +226,7 @@ inline double halfValue(int code) noexcept
 }
 
 /// The smallest fp16 code whose value is >= x (0 < x); 0x7C00 ("none") beyond the fp16 range.
-int halfCodeAtLeast(double x) noexcept
+inline int halfCodeAtLeast(double x) noexcept
 {
     if (x > 65504.0) return 0x7C00;
     int c = halfCodeAtMost(x);

@@ -8,7 +8,9 @@
 // Why buckets and not a sort: building is one counting scatter with no data-dependent
 // branches, where a radix sort needs three passes and an insertion fix-up mispredicts once
 // per bucket; and a threshold finds its place by arithmetic, not by a binary search — the two
-// costs that dominated the search solver's profile. Exactness does not depend on the
+// costs that dominated the search solver's profile. The sums are running sums over the
+// grouped values (two independent chains, no branches), read at bucket starts; per-bucket
+// sums accumulated during the count cost a dependent read-modify-write of 24 bytes per value. Exactness does not depend on the
 // bucketing: the bucket index is a monotone function of the value (float arithmetic; a double
 // threshold is first rounded to float, also monotone), so every value in a lower bucket is
 // below the threshold and every value in a higher bucket is above it; only the threshold's
@@ -46,7 +48,7 @@ public:
     float min() const noexcept { return m_min; }
     float max() const noexcept { return m_max; }
     float maxAbs() const noexcept;
-    RangeSums total() const noexcept { return m_prefix.back(); }
+    RangeSums total() const noexcept { return prefixAt(static_cast<std::uint32_t>(m_v.size())); }
 
     /// Sums over the values strictly below t (t may be ±infinity).
     RangeSums below(double t) const noexcept;
@@ -78,11 +80,15 @@ private:
         return k >= m_lastBucket ? static_cast<std::uint32_t>(m_lastBucket) : static_cast<std::uint32_t>(k);
     }
 
-    std::vector<float> m_v;                        // grouped by bucket, buckets ascending
-    std::vector<std::uint32_t> m_start{0, 0};      // first value of each bucket; buckets + 1
-    std::vector<RangeSums> m_prefix{2, RangeSums{}};  // sums over the buckets before b; buckets + 1
-    std::vector<std::uint32_t> m_bucket;           // scratch: each input value's bucket
-    std::vector<std::uint32_t> m_cursor;           // scratch: write position per bucket
+    /// Sums over m_v[0, i).
+    RangeSums prefixAt(std::uint32_t i) const noexcept { return {double(i), m_sx[i], m_sxx[i]}; }
+
+    std::vector<float> m_v;                    // grouped by bucket, buckets ascending
+    std::vector<double> m_sx{0.0};             // running Σx over m_v; size + 1
+    std::vector<double> m_sxx{0.0};            // running Σx² over m_v; size + 1
+    std::vector<std::uint32_t> m_start{0, 0};  // first value of each bucket; buckets + 1
+    std::vector<std::uint32_t> m_bucket;       // scratch: each input value's bucket
+    std::vector<std::uint32_t> m_cursor;       // scratch: write position per bucket
     float m_min = 0;
     float m_max = 0;
     float m_invWidth = 0;
