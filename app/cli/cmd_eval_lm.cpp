@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "output.h"
+#include "quant_options.h"
 
 #include "quantscope/error.h"
 #include "quantscope/io/checkpoint.h"
@@ -14,7 +15,6 @@
 
 #include <filesystem>
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -27,17 +27,7 @@ struct EvalLmOptions {
     std::string text;
     std::string tokenizer;
     std::string quantizedFile;
-    std::string method = "easyquant";
-    int bits = 4;
-    std::int64_t group = 0;
-    std::string granularity;
-    std::string scheme = "sym";
-    std::string intRange = "restricted";
-    double sigma = 3.0;
-    std::string outlierStats = "matrix";
-    std::string solver = "search";
-    double adamLr = 1e-4;
-    int adamSteps = 500;
+    QuantOptions quant;
     bool embeddings = false;
     bool head = false;
     std::size_t maxParagraphs = 0;
@@ -46,33 +36,6 @@ struct EvalLmOptions {
     bool json = false;
     bool quantize = false;  // set when any quantization option was given
 };
-
-template <typename E>
-E pick(const std::map<std::string, E>& table, const std::string& key)
-{
-    return table.at(key);  // CLI11's IsMember check already rejected anything else
-}
-
-QuantSettings toSettings(const EvalLmOptions& o)
-{
-    QuantSettings q;
-    q.method = *methodFromName(o.method);
-    q.bits = o.bits;
-    q.scheme = o.scheme == "asym" ? Scheme::Asymmetric : Scheme::Symmetric;
-    q.intRange = pick<IntRange>({{"restricted", IntRange::Restricted}, {"full", IntRange::Full},
-                                 {"easyquant", IntRange::EasyQuantLiteral}}, o.intRange);
-    const std::string gran = o.granularity.empty() ? (o.group > 0 ? "group" : "channel") : o.granularity;
-    q.granularity = pick<Granularity>({{"tensor", Granularity::PerTensor}, {"channel", Granularity::PerChannel},
-                                       {"group", Granularity::PerGroup}}, gran);
-    if (o.group > 0) q.groupSize = o.group;
-    q.sigma = o.sigma;
-    q.outlierStats = o.outlierStats == "channel" ? OutlierStats::PerChannel : OutlierStats::WholeMatrix;
-    q.solver = o.solver == "adam" ? RangeSolver::Adam : RangeSolver::Search;
-    q.adamLr = o.adamLr;
-    q.adamSteps = o.adamSteps;
-    validate(q);
-    return q;
-}
 
 /// --tokenizer, else tok512.bin / tokenizer.bin next to the model.
 std::filesystem::path tokenizerPath(const EvalLmOptions& o)
@@ -98,7 +61,7 @@ int runEvalLm(const EvalLmOptions& o)
 {
     if (o.quantize && !o.quantizedFile.empty())
         throw InvalidArgument("give either quantization settings (--method, --bits, ...) or --quantized FILE, not both");
-    const std::optional<QuantSettings> settings = o.quantize ? std::optional(toSettings(o)) : std::nullopt;
+    const std::optional<QuantSettings> settings = o.quantize ? std::optional(toQuantSettings(o.quant)) : std::nullopt;
     const auto ckpt = openCheckpoint(o.model);
     const auto info = inspectLlamaCheckpoint(*ckpt);
     const LlamaTokenizer tokenizer(tokenizerPath(o));
@@ -126,8 +89,8 @@ int runEvalLm(const EvalLmOptions& o)
         q.threads = o.threads;
         LlamaQuantReport report;
         qModel = loadFakeQuantizedLlama(*ckpt, info, q, &report);
-        what = o.method + " " + std::to_string(o.bits) + "-bit";
-        out["quantized"] = {{"method", o.method},          {"bits", o.bits},
+        what = o.quant.method + " " + std::to_string(o.quant.bits) + "-bit";
+        out["quantized"] = {{"method", o.quant.method},    {"bits", o.quant.bits},
                             {"bpw", report.bpw},           {"quantized_params", report.quantizedParams},
                             {"total_params", report.totalParams}, {"quantize_seconds", report.seconds}};
         rows.push_back({what, fmtNum(report.bpw, 4)});  // completed once evaluated
@@ -187,28 +150,7 @@ Command addEvalLmCommand(CLI::App& parent)
         ->check(CLI::ExistingFile);
     app->add_option("--quantized", o->quantizedFile, "Take weights by name from this file (package or safetensors)")
         ->check(CLI::ExistingFile);
-    auto flagQuant = [o](const auto&) { o->quantize = true; };
-    app->add_option("--method,-m", o->method, "Quantization method")
-        ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant"}))
-        ->each(flagQuant);
-    app->add_option("--bits,-b", o->bits, "Bits per weight code (2-8)")->check(CLI::Range(2, 8))->each(flagQuant);
-    app->add_option("--group,-g", o->group, "Group size (columns per scale); implies --granularity group")
-        ->check(CLI::PositiveNumber)
-        ->each(flagQuant);
-    app->add_option("--granularity", o->granularity, "One scale per tensor, output channel or group [channel]")
-        ->check(CLI::IsMember({"tensor", "channel", "group"}))
-        ->each(flagQuant);
-    app->add_option("--scheme", o->scheme, "Symmetric or asymmetric")->check(CLI::IsMember({"sym", "asym"}))->each(flagQuant);
-    app->add_option("--int-range", o->intRange, "Symmetric integer range")
-        ->check(CLI::IsMember({"restricted", "full", "easyquant"}))
-        ->each(flagQuant);
-    app->add_option("--sigma,-n", o->sigma, "EasyQuant outlier threshold n (<= 0: none)")->each(flagQuant);
-    app->add_option("--outlier-stats", o->outlierStats, "Outlier mean/std over the matrix or per channel")
-        ->check(CLI::IsMember({"matrix", "channel"}))
-        ->each(flagQuant);
-    app->add_option("--solver", o->solver, "EasyQuant range solver")->check(CLI::IsMember({"search", "adam"}))->each(flagQuant);
-    app->add_option("--adam-lr", o->adamLr, "Adam learning rate")->check(CLI::PositiveNumber)->each(flagQuant);
-    app->add_option("--adam-steps", o->adamSteps, "Adam steps")->check(CLI::Range(1, 1000000))->each(flagQuant);
+    addQuantOptions(app, o->quant, [o] { o->quantize = true; });
     app->add_flag("--quantize-embeddings", o->embeddings, "Also quantize the token embedding (the shared classifier too)");
     app->add_flag("--quantize-head", o->head, "Also quantize a separate output head");
     app->add_option("--max-paragraphs", o->maxParagraphs, "Evaluate only the first N paragraphs (0 = all)");

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "output.h"
+#include "quant_options.h"
 #include "quant_output.h"
 
 #include "quantscope/error.h"
@@ -12,7 +13,6 @@
 #include "quantscope/quant/tensor_rules.h"
 
 #include <iostream>
-#include <map>
 #include <memory>
 #include <optional>
 
@@ -22,17 +22,7 @@ namespace {
 
 struct QuantizeOptions {
     std::string file;
-    std::string method = "easyquant";
-    int bits = 4;
-    std::int64_t group = 0;
-    std::string granularity;  // empty: channel, or group when --group is given
-    std::string scheme = "sym";
-    std::string intRange = "restricted";
-    double sigma = 3.0;
-    std::string outlierStats = "matrix";
-    std::string solver = "search";
-    double adamLr = 1e-4;
-    int adamSteps = 500;
+    QuantOptions quant;
     int threads = 0;
     std::vector<std::string> tensorTypes;
     bool embeddings = false;
@@ -45,40 +35,14 @@ struct QuantizeOptions {
     std::string tokenizer;
 };
 
-template <typename E>
-E pick(const std::map<std::string, E>& table, const std::string& key)
-{
-    return table.at(key);  // CLI11's IsMember check already rejected anything else
-}
-
 ModelQuantSettings toSettings(const QuantizeOptions& o)
 {
     ModelQuantSettings s;
-    auto& q = s.defaults;
-    q.method = *methodFromName(o.method);
-    q.bits = o.bits;
-    q.scheme = o.scheme == "asym" ? Scheme::Asymmetric : Scheme::Symmetric;
-    q.intRange = pick<IntRange>({{"restricted", IntRange::Restricted},
-                                 {"full", IntRange::Full},
-                                 {"easyquant", IntRange::EasyQuantLiteral}},
-                                o.intRange);
-    const std::string gran = o.granularity.empty() ? (o.group > 0 ? "group" : "channel") : o.granularity;
-    q.granularity = pick<Granularity>({{"tensor", Granularity::PerTensor},
-                                       {"channel", Granularity::PerChannel},
-                                       {"group", Granularity::PerGroup}},
-                                      gran);
-    if (o.group > 0) q.groupSize = o.group;
-    q.sigma = o.sigma;
-    q.outlierStats = o.outlierStats == "channel" ? OutlierStats::PerChannel : OutlierStats::WholeMatrix;
-    q.solver = pick<RangeSolver>(
-        {{"search", RangeSolver::Search}, {"adam", RangeSolver::Adam}, {"minmax", RangeSolver::MinMax}}, o.solver);
-    q.adamLr = o.adamLr;
-    q.adamSteps = o.adamSteps;
+    s.defaults = toQuantSettings(o.quant);
     s.quantizeEmbeddings = o.embeddings;
     s.quantizeOutputHead = o.head;
     s.threads = o.threads;
     for (const auto& t : o.tensorTypes) s.rules.push_back(parseTensorRule(t));
-    validate(q);
     return s;
 }
 
@@ -102,7 +66,7 @@ int runQuantize(const QuantizeOptions& o)
     const auto exportOpts = o.out.empty() ? std::optional<ExportOptions>() : exportOptions(o);
     const auto ckpt = openCheckpoint(o.file);
     std::cerr << "quantizing " << o.file << " (" << ckpt->format() << ", " << ckpt->tensors().size()
-              << " tensors) with " << o.method << ", " << o.bits << " bits\n";
+              << " tensors) with " << o.quant.method << ", " << o.quant.bits << " bits\n";
 
     ModelQuantResult result;
     ExportResult exported;
@@ -155,41 +119,7 @@ Command addQuantizeCommand(CLI::App& parent)
         "  e.g. --tensor-type 'down_proj=8' --tensor-type 'layers\\.0\\.=skip'\n"
         "See docs/quantization-jobs.md.");
     app->add_option("file", opts->file, "Checkpoint to quantize")->required();
-    app->add_option("--method,-m", opts->method, "Quantization method")
-        ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant"}))
-        ->capture_default_str();
-    app->add_option("--bits,-b", opts->bits, "Bits per weight code (2-8)")
-        ->check(CLI::Range(2, 8))
-        ->capture_default_str();
-    app->add_option("--group,-g", opts->group, "Group size (columns per scale); implies --granularity group")
-        ->check(CLI::PositiveNumber);
-    app->add_option("--granularity", opts->granularity,
-                    "One scale per tensor, output channel or group [channel]")
-        ->check(CLI::IsMember({"tensor", "channel", "group"}));
-    app->add_option("--scheme", opts->scheme, "Symmetric or asymmetric (zero point)")
-        ->check(CLI::IsMember({"sym", "asym"}))
-        ->capture_default_str();
-    app->add_option("--int-range", opts->intRange,
-                    "Symmetric code range: restricted [-(2^(k-1)-1), 2^(k-1)-1], full [-2^(k-1), ...], or "
-                    "easyquant (the paper's [-(2^(k-1)-1), 2^(k-1)])")
-        ->check(CLI::IsMember({"restricted", "full", "easyquant"}))
-        ->capture_default_str();
-    app->add_option("--sigma,-n", opts->sigma,
-                    "EasyQuant outlier threshold n: |w - mean| >= n*std (<= 0: none)")
-        ->capture_default_str();
-    app->add_option("--outlier-stats", opts->outlierStats,
-                    "Mean/std for outliers over the whole matrix or per channel")
-        ->check(CLI::IsMember({"matrix", "channel"}))
-        ->capture_default_str();
-    app->add_option("--solver", opts->solver, "EasyQuant range solver: exact search, the paper's Adam, or minmax (outlier isolation only)")
-        ->check(CLI::IsMember({"search", "adam", "minmax"}))
-        ->capture_default_str();
-    app->add_option("--adam-lr", opts->adamLr, "Adam learning rate")
-        ->check(CLI::PositiveNumber)
-        ->capture_default_str();
-    app->add_option("--adam-steps", opts->adamSteps, "Adam steps")
-        ->check(CLI::Range(1, 1000000))
-        ->capture_default_str();
+    addQuantOptions(app, opts->quant);
     app->add_option("--threads,-j", opts->threads,
                     "Worker threads (0 = all cores); results are identical at any count")
         ->check(CLI::NonNegativeNumber)

@@ -56,6 +56,24 @@ private Q_SLOTS:
         QVERIFY(h.out.contains("fp32") && h.out.contains("easyquant 3-bit") && h.out.contains("difference"));
     }
 
+    void sharesQuantizeOptions()
+    {
+        // eval-lm takes quantize's per-tensor options from one definition: --solver minmax (the
+        // paper's "outlier isolation only" ablation) was once silently read as search here.
+        QS_REQUIRE_DATA(model, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(text, "text/tinystories_val.txt");
+        auto nllWith = [&](const char* solver) {
+            const Run r = runCli({"eval-lm", q(model), "--text", q(text), "--max-paragraphs", "5", "--solver", solver,
+                                  "--json"});
+            if (r.exitCode != 0) qWarning("%s", r.err.constData());
+            return QJsonDocument::fromJson(r.out).object().value("quantized").toObject().value("nll").toDouble(-1);
+        };
+        const double search = nllWith("search"), minmax = nllWith("minmax");
+        QVERIFY(search > 0 && minmax > 0);
+        QVERIFY2(search != minmax, "--solver minmax must change the quantized model");
+        QCOMPARE(runCli({"eval-lm", q(model), "--text", q(text), "--solver", "newton"}).exitCode, 2);
+    }
+
     void usageErrors()
     {
         QS_REQUIRE_DATA(model, "llm/stories260K.bin");
