@@ -22,4 +22,14 @@ inline double bitsPerWeight(std::int64_t elements, int bits, std::int64_t scaleC
     return total / static_cast<double>(elements);
 }
 
+/// Two-level scales (nl4): `subScaleBits` per group code and 16 bits per super-block scale.
+inline double twoLevelBitsPerWeight(std::int64_t elements, int bits, std::int64_t groups, int subScaleBits,
+                                    std::int64_t superBlocks, std::int64_t outliers) noexcept
+{
+    if (elements <= 0) return 0;
+    const double total = static_cast<double>(elements) * bits + static_cast<double>(groups) * subScaleBits +
+                         static_cast<double>(superBlocks) * kScaleBits + static_cast<double>(outliers) * kOutlierBits;
+    return total / static_cast<double>(elements);
+}
+
 }  // namespace qs::quant

@@ -29,7 +29,8 @@ std::string_view nameOf(const std::array<std::pair<E, std::string_view>, N>& tab
 
 constexpr std::array kMethods{std::pair{QuantMethod::Rtn, std::string_view("rtn")},
                               std::pair{QuantMethod::RtnMse, std::string_view("rtn-mse")},
-                              std::pair{QuantMethod::EasyQuant, std::string_view("easyquant")}};
+                              std::pair{QuantMethod::EasyQuant, std::string_view("easyquant")},
+                              std::pair{QuantMethod::Nl4, std::string_view("nl4")}};
 constexpr std::array kGranularities{std::pair{Granularity::PerTensor, std::string_view("tensor")},
                                     std::pair{Granularity::PerChannel, std::string_view("channel")},
                                     std::pair{Granularity::PerGroup, std::string_view("group")}};
@@ -47,6 +48,20 @@ constexpr std::array kOutlierStats{std::pair{OutlierStats::WholeMatrix, std::str
 [[noreturn]] void bad(const std::string& field, const std::string& why)
 {
     throw InvalidArgument("quantization setting '" + field + "': " + why);
+}
+
+/// nl4's layout is fixed (docs/quantization.md): say which setting breaks it and what works.
+void validateNl4(const QuantSettings& s)
+{
+    if (s.bits != 4) bad("bits", std::to_string(s.bits) + " with method nl4; nl4 is a 4-bit format (use --bits 4)");
+    if (s.granularity != Granularity::PerGroup)
+        bad("granularity", std::string(granularityName(s.granularity)) +
+                               " with method nl4; nl4 needs per-group scales (e.g. --group 16)");
+    if (s.groupSize < 1 || s.groupSize > 256 || 256 % s.groupSize != 0)
+        bad("groupSize", std::to_string(s.groupSize) +
+                             " with method nl4; the group must divide the 256-value super-block (16 or 32)");
+    if (s.scheme != Scheme::Symmetric)
+        bad("scheme", "asymmetric with method nl4; nl4's codebook is fixed, it has no zero point");
 }
 
 }  // namespace
@@ -75,6 +90,7 @@ void validate(const QuantSettings& s)
     if (s.bits < 2 || s.bits > 8) bad("bits", std::to_string(s.bits) + " is outside 2..8");
     if (s.granularity == Granularity::PerGroup && s.groupSize < 1)
         bad("groupSize", std::to_string(s.groupSize) + " must be at least 1");
+    if (s.method == QuantMethod::Nl4) validateNl4(s);
     if (s.clipGridPoints < 1 || s.clipGridPoints > 100000)
         bad("clipGridPoints", std::to_string(s.clipGridPoints) + " is outside 1..100000");
     if (!(s.clipMin > 0.0 && s.clipMin <= 1.0)) bad("clipMin", "must lie in (0, 1]");

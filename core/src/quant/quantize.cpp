@@ -1,5 +1,6 @@
 #include "quantscope/quant/quantize.h"
 
+#include "quant/nl4_codec.h"
 #include "quant/outliers.h"
 #include "quant/progress_tracker.h"
 #include "quant/unit_quantizer.h"
@@ -135,6 +136,7 @@ QuantizedTensor quantizeMatrix(const Matrix& w, const QuantSettings& s, const Pr
 {
     validate(s);
     checkInput(w);
+    if (s.method == QuantMethod::Nl4) return quant::nl4::quantizeMatrix(w, s.groupSize, quant::nl4::Search{}, progress);
     QuantizedTensor q;
     q.rows = w.rows;
     q.cols = w.cols;

@@ -1,6 +1,7 @@
 #include "quantscope/quant/quantized_tensor.h"
 
 #include "quant/bpw.h"
+#include "quant/nl4_codec.h"
 #include "quantscope/tensor/dtype.h"
 
 #include <tbb/blocked_range.h>
@@ -22,6 +23,12 @@ std::int64_t QuantizedTensor::scaleIndex(std::int64_t r, std::int64_t c) const n
     if (granularity == Granularity::PerTensor) return 0;
     if (granularity == Granularity::PerChannel || groupSize <= 0) return r;
     return r * groupsPerRow() + c / groupSize;
+}
+
+std::int64_t QuantizedTensor::superBlocksPerRow() const noexcept
+{
+    if (superBlock <= 0) return 0;
+    return (cols + superBlock - 1) / superBlock;
 }
 
 Matrix QuantizedTensor::dequantize() const
@@ -47,7 +54,10 @@ void QuantizedTensor::dequantizeRows(std::int64_t r0, std::int64_t r1, float* ds
             const float s = scales[static_cast<std::size_t>(si)];
             const int off = offsets[static_cast<std::size_t>(si)];
             const std::int64_t end = std::min(cols, c0 + g);
-            for (std::int64_t c = c0; c < end; ++c) out[c] = s * static_cast<float>(int(u[c]) - off);
+            if (!levels.empty())  // codebook (nl4): scale * levels[u], offsets are 0
+                for (std::int64_t c = c0; c < end; ++c) out[c] = s * levels[u[c]];
+            else
+                for (std::int64_t c = c0; c < end; ++c) out[c] = s * static_cast<float>(int(u[c]) - off);
         }
     }
     // The outliers of these rows: a contiguous run of the ascending flat indices.
@@ -59,6 +69,10 @@ void QuantizedTensor::dequantizeRows(std::int64_t r0, std::int64_t r1, float* ds
 
 double QuantizedTensor::bitsPerWeight() const noexcept
 {
+    if (superBlock > 0)
+        return quant::twoLevelBitsPerWeight(rows * cols, bits, static_cast<std::int64_t>(scales.size()),
+                                            quant::nl4::kSubScaleBits, static_cast<std::int64_t>(superScales.size()),
+                                            static_cast<std::int64_t>(outlierIndex.size()));
     return quant::bitsPerWeight(rows * cols, bits, static_cast<std::int64_t>(scales.size()),
                                 scheme == Scheme::Asymmetric, static_cast<std::int64_t>(outlierIndex.size()));
 }

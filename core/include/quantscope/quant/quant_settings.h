@@ -9,7 +9,10 @@
 
 namespace qs {
 
-enum class QuantMethod : std::uint8_t { Rtn, RtnMse, EasyQuant };
+/// Nl4: the non-linear 4-bit format (IQ4_NL codebook, 6-bit sub-scales under an fp16 scale per
+/// 256 values; docs/quantization.md). Needs bits 4, per-group, a group size dividing 256 and
+/// the symmetric scheme; keeps no outliers (sigma is ignored, as for rtn and rtn-mse).
+enum class QuantMethod : std::uint8_t { Rtn, RtnMse, EasyQuant, Nl4 };
 enum class Scheme : std::uint8_t { Symmetric, Asymmetric };
 /// Signed integer range of the symmetric quantizer with k bits:
 /// Restricted [-(2^(k-1)-1), 2^(k-1)-1] (default), Full [-2^(k-1), 2^(k-1)-1],
@@ -46,7 +49,7 @@ struct QuantSettings {
     bool fp16Scales = true;
 };
 
-std::string_view methodName(QuantMethod m) noexcept;        ///< "rtn", "rtn-mse", "easyquant"
+std::string_view methodName(QuantMethod m) noexcept;        ///< "rtn", "rtn-mse", "easyquant", "nl4"
 std::optional<QuantMethod> methodFromName(std::string_view) noexcept;
 std::string_view granularityName(Granularity g) noexcept;   ///< "tensor", "channel", "group"
 std::string_view intRangeName(IntRange r) noexcept;         ///< "restricted", "full", "easyquant"

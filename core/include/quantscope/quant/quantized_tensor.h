@@ -27,6 +27,15 @@ struct QuantizedTensor {
     std::vector<float> scales;            ///< per (row, group) in row-major order
     std::vector<std::int32_t> offsets;    ///< same size as scales: -qmin or the zero point
 
+    /// Non-uniform codebook (nl4): the real value is scale * levels[u] (offsets are 0). Empty
+    /// for the uniform integer grid.
+    std::vector<float> levels;
+    /// Two-level scales (nl4): each run of superBlock columns of a row shares one fp16 scale d
+    /// (superScales, fp16 bits, per (row, super-block) in row-major order) and every group
+    /// inside it stores a signed 6-bit code l with scales[group] = d * l exactly. 0 = one level.
+    std::int64_t superBlock = 0;
+    std::vector<std::uint16_t> superScales;
+
     std::vector<std::uint64_t> outlierIndex;  ///< flat indices r*cols + c, ascending
     std::vector<std::uint16_t> outlierHalf;   ///< fp16 bits of the kept values
 
@@ -41,8 +50,11 @@ struct QuantizedTensor {
     /// for consumers that want Ŵ a row at a time without a full copy.
     void dequantizeRows(std::int64_t r0, std::int64_t r1, float* dst) const;
 
+    std::int64_t superBlocksPerRow() const noexcept;
+
     /// Honest bits per weight: code bits + 16-bit scale (and zero point when asymmetric) per
-    /// group + (16-bit value + 32-bit index) per outlier, divided by rows * cols.
+    /// group + (16-bit value + 32-bit index) per outlier, divided by rows * cols. Two-level
+    /// scales count 6 bits per group and 16 per super-block instead of 16 per group.
     double bitsPerWeight() const noexcept;
 };
 
