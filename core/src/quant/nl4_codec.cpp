@@ -225,6 +225,8 @@ int nearestLevel(float y) noexcept { return nearestFast(y); }
 
 int nearestLevelRef(float y) noexcept
 {
+    // Beyond the outer levels nothing changes; the clamp keeps the double differences exact.
+    y = std::clamp(y, -1024.0f, 1024.0f);
     int best = 0;
     for (int i = 1; i < 16; ++i) {
         const double k = kCodebook[static_cast<std::size_t>(i)], b = kCodebook[static_cast<std::size_t>(best)];

@@ -39,7 +39,7 @@ inline constexpr std::uint8_t kZeroCode = 8;
 /// straddles one, and the tie rule makes each cell's boundary point agree with its interior);
 /// y outside [-128, 127.5] is clamped first (beyond the outer midpoints). NaN is not allowed.
 int nearestLevel(float y) noexcept;
-/// Scans all 16 levels in double (exact differences); same tie rule.
+/// Scans all 16 levels in double (exact differences after clamping y to ±1024); same tie rule.
 int nearestLevelRef(float y) noexcept;
 
 /// How hard the encoder searches (tuned in bench_quantize's equal-bits table).

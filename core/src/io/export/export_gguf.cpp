@@ -201,7 +201,10 @@ ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settin
         result.warnings.push_back(std::to_string(foldedOutliers) + " full-precision outliers cannot be represented in " +
                                   std::string(dtypeName(options.ggufType)) +
                                   " blocks: they were re-quantized with their block; see the written rel_err per tensor");
-    if (options.ggufType != DType::F16 && settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
+    if (settings.defaults.method == QuantMethod::Nl4 && options.ggufType != DType::F16 && options.ggufType != DType::F32)
+        result.warnings.push_back("nl4's non-linear codebook and 6-bit sub-scales were re-encoded as " +
+                                  std::string(dtypeName(options.ggufType)) + ", whose grid differs");
+    else if (options.ggufType != DType::F16 && settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
         result.warnings.push_back("the " + std::to_string(settings.defaults.bits) + "-bit result was re-encoded as " +
                                   std::string(dtypeName(options.ggufType)) + ", whose grid differs");
     file.commit();

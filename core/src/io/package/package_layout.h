@@ -3,8 +3,12 @@
 
 #include "quantscope/quant/quant_settings.h"
 
+#include "quantscope/quant/quantized_tensor.h"
+
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace qs::package {
 
@@ -21,5 +25,18 @@ inline constexpr const char* kMetadataGroup = "metadata";
 std::string tensorGroupName(std::size_t index);
 
 std::string_view schemeName(Scheme s) noexcept;
+
+/// A quantized tensor's "encoding" attribute: uniform grid (scales + offsets; also what a
+/// package without the attribute holds) or nl4 (codebook levels, fp16 super-scales, 6-bit
+/// sub-scale codes; docs/package-format.md).
+inline constexpr std::string_view kUniformEncoding = "uniform";
+inline constexpr std::string_view kNl4Encoding = "nl4";
+inline constexpr int kSubScaleBits = 6;
+inline constexpr int kSubScaleMin = -32;  ///< stored as code - kSubScaleMin in [0, 63]
+inline constexpr int kSubScaleMax = 31;
+
+/// The 6-bit codes l - kSubScaleMin of an nl4 tensor's groups, recovered from scales = d * l
+/// (exact). Throws InvalidArgument when the tensor is inconsistent.
+std::vector<std::uint8_t> nl4SubScaleCodes(const QuantizedTensor& q, const std::string& name);
 
 }  // namespace qs::package

@@ -6,7 +6,10 @@
 #include "quantscope/error.h"
 #include "quantscope/io/package.h"
 
+#include "quantscope/tensor/dtype.h"
+
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <string_view>
@@ -119,10 +122,47 @@ public:
     QuantizedTensor quantized(std::size_t index) const;
 
 private:
+    void readNl4Scales(hid_t gid, const std::string& obj, QuantizedTensor& q) const;
+
     std::string m_path;
     io::h5::Handle m_file;
     io::h5::Handle m_tensors;
 };
+
+/// nl4: codebook levels, fp16 super-scales and 6-bit sub-scale codes; scales = d * l (exact).
+void PackageFile::readNl4Scales(hid_t gid, const std::string& obj, QuantizedTensor& q) const
+{
+    if (q.granularity != Granularity::PerGroup || q.scheme != Scheme::Symmetric)
+        throw FormatError(m_path, obj + "@granularity", 0, "nl4 needs symmetric per-group scales");
+    q.superBlock = io::h5::readIntAttr(gid, "super_block", m_path);
+    if (q.groupSize < 1 || q.superBlock < 1 || q.superBlock > (1 << 20) || q.groupSize > q.superBlock ||
+        q.superBlock % q.groupSize != 0)
+        throw FormatError(m_path, obj + "@super_block", 0, "must be a multiple of group_size (at most 2^20)");
+    if (io::h5::readIntAttr(gid, "sub_scale_bits", m_path) != package::kSubScaleBits)
+        throw FormatError(m_path, obj + "@sub_scale_bits", 0, "must be 6");
+    q.levels.resize(std::size_t(1) << q.bits);
+    io::h5::readDataset(gid, "levels", H5T_NATIVE_FLOAT, q.levels.data(), q.levels.size(), m_path, obj);
+    for (std::size_t i = 0; i < q.levels.size(); ++i)
+        if (!std::isfinite(q.levels[i]))
+            throw FormatError(m_path, obj + "/levels", i * 4, "codebook level is not finite");
+    const auto groups = static_cast<std::uint64_t>(q.rows * q.groupsPerRow());
+    const auto spr = q.superBlocksPerRow();
+    q.superScales.resize(static_cast<std::size_t>(q.rows * spr));
+    const auto half = io::h5::halfType();
+    io::h5::readDataset(gid, "super_scales", half.get(), q.superScales.data(), q.superScales.size(), m_path, obj);
+    std::vector<std::uint8_t> packed((groups * package::kSubScaleBits + 7) / 8);
+    io::h5::readDataset(gid, "sub_scales", H5T_NATIVE_UINT8, packed.data(), packed.size(), m_path, obj);
+    const auto codes = package::unpackBits(packed, package::kSubScaleBits, groups);
+    q.scales.resize(groups);
+    q.offsets.assign(groups, 0);
+    const std::int64_t gpr = q.groupsPerRow();
+    for (std::size_t u = 0; u < groups; ++u) {
+        const auto r = static_cast<std::int64_t>(u) / gpr, k = static_cast<std::int64_t>(u) % gpr;
+        const float d = halfToFloat(q.superScales[static_cast<std::size_t>(r * spr + k * q.groupSize / q.superBlock)]);
+        if (!std::isfinite(d)) throw FormatError(m_path, obj + "/super_scales", 0, "a super-scale is not finite");
+        q.scales[u] = d * static_cast<float>(int(codes[u]) + package::kSubScaleMin);
+    }
+}
 
 QuantizedTensor PackageFile::quantized(std::size_t index) const
 {
@@ -151,10 +191,18 @@ QuantizedTensor PackageFile::quantized(std::size_t index) const
     std::vector<std::uint8_t> packed((n * static_cast<std::uint64_t>(q.bits) + 7) / 8);
     io::h5::readDataset(gid, "codes", H5T_NATIVE_UINT8, packed.data(), packed.size(), m_path, obj);
     q.codes = package::unpackBits(packed, q.bits, n);
-    q.scales.resize(scaleCount);
-    io::h5::readDataset(gid, "scales", H5T_NATIVE_FLOAT, q.scales.data(), scaleCount, m_path, obj);
-    q.offsets.resize(scaleCount);
-    io::h5::readDataset(gid, "offsets", H5T_NATIVE_INT32, q.offsets.data(), scaleCount, m_path, obj);
+    const std::string encoding = io::h5::hasAttr(gid, "encoding") ? io::h5::readStringAttr(gid, "encoding", m_path)
+                                                                   : std::string(package::kUniformEncoding);
+    if (encoding == package::kNl4Encoding) {
+        readNl4Scales(gid, obj, q);
+    } else if (encoding == package::kUniformEncoding) {
+        q.scales.resize(scaleCount);
+        io::h5::readDataset(gid, "scales", H5T_NATIVE_FLOAT, q.scales.data(), scaleCount, m_path, obj);
+        q.offsets.resize(scaleCount);
+        io::h5::readDataset(gid, "offsets", H5T_NATIVE_INT32, q.offsets.data(), scaleCount, m_path, obj);
+    } else {
+        throw FormatError(m_path, obj + "@encoding", 0, "unknown encoding '" + encoding + "' (expected uniform or nl4)");
+    }
     const auto outliers = io::h5::datasetLength(gid, "outlier_index", m_path, obj);
     if (outliers > n) throw FormatError(m_path, obj + "/outlier_index", 0, "more outliers than elements");
     q.outlierIndex.resize(outliers);

@@ -8,6 +8,7 @@
 #include "quantscope/version.h"
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 
@@ -23,6 +24,26 @@ std::string tensorGroupName(std::size_t index)
 }
 
 std::string_view schemeName(Scheme s) noexcept { return s == Scheme::Symmetric ? "symmetric" : "asymmetric"; }
+
+std::vector<std::uint8_t> nl4SubScaleCodes(const QuantizedTensor& q, const std::string& name)
+{
+    const std::int64_t gpr = q.groupsPerRow(), spr = q.superBlocksPerRow();
+    if (q.granularity != Granularity::PerGroup || q.groupSize <= 0 || q.superBlock % q.groupSize != 0 ||
+        q.superScales.size() != static_cast<std::size_t>(q.rows * spr) ||
+        q.scales.size() != static_cast<std::size_t>(q.rows * gpr) || q.levels.size() != (std::size_t(1) << q.bits))
+        throw InvalidArgument("package: inconsistent nl4 tensor " + name);
+    std::vector<std::uint8_t> codes(q.scales.size());
+    for (std::size_t u = 0; u < q.scales.size(); ++u) {
+        const auto r = static_cast<std::int64_t>(u) / gpr, k = static_cast<std::int64_t>(u) % gpr;
+        const float d = halfToFloat(q.superScales[static_cast<std::size_t>(r * spr + k * q.groupSize / q.superBlock)]);
+        const float l = d > 0 ? q.scales[u] / d : 0.0f;
+        if (!(l >= kSubScaleMin && l <= kSubScaleMax) || l != std::nearbyint(l) || d * l != q.scales[u])
+            throw InvalidArgument("package: nl4 tensor " + name + ": scale " + std::to_string(q.scales[u]) +
+                                  " of group " + std::to_string(u) + " is not its super-scale times a 6-bit code");
+        codes[u] = static_cast<std::uint8_t>(static_cast<int>(l) - kSubScaleMin);
+    }
+    return codes;
+}
 
 }  // namespace package
 
@@ -147,17 +168,32 @@ void PackageWriter::addQuantized(const TensorInfo& source, const QuantizedTensor
 
     const auto packed = package::packBits(q.codes, q.bits);
     io::h5::writeDataset(gid, "codes", H5T_STD_U8LE, H5T_NATIVE_UINT8, packed.data(), packed.size());
-    // Scales are fp16 unless some scale is not exactly representable (fp16Scales off).
-    const bool halfScales = allExactInHalf(q.scales);
-    io::h5::writeDataset(gid, "scales", halfScales ? m_impl->half.get() : H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
-                     q.scales.data(), q.scales.size());
-    io::h5::writeDataset(gid, "offsets", H5T_STD_I32LE, H5T_NATIVE_INT32, q.offsets.data(), q.offsets.size());
+    if (q.levels.empty()) {
+        io::h5::writeAttr(gid, "encoding", std::string(package::kUniformEncoding));
+        // Scales are fp16 unless some scale is not exactly representable (fp16Scales off).
+        const bool halfScales = allExactInHalf(q.scales);
+        io::h5::writeDataset(gid, "scales", halfScales ? m_impl->half.get() : H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
+                             q.scales.data(), q.scales.size());
+        io::h5::writeDataset(gid, "offsets", H5T_STD_I32LE, H5T_NATIVE_INT32, q.offsets.data(), q.offsets.size());
+        m_impl->payload += q.scales.size() * (halfScales ? 2 : 4) + q.offsets.size() * 4;
+    } else {
+        // nl4: the codebook, one fp16 scale per super-block and a 6-bit code per group.
+        const auto subCodes = package::nl4SubScaleCodes(q, source.name);
+        const auto packedSub = package::packBits(subCodes, package::kSubScaleBits);
+        io::h5::writeAttr(gid, "encoding", std::string(package::kNl4Encoding));
+        io::h5::writeAttr(gid, "super_block", std::int64_t(q.superBlock));
+        io::h5::writeAttr(gid, "sub_scale_bits", std::int64_t(package::kSubScaleBits));
+        io::h5::writeDataset(gid, "levels", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, q.levels.data(), q.levels.size());
+        io::h5::writeDataset(gid, "super_scales", m_impl->half.get(), m_impl->half.get(), q.superScales.data(),
+                             q.superScales.size());
+        io::h5::writeDataset(gid, "sub_scales", H5T_STD_U8LE, H5T_NATIVE_UINT8, packedSub.data(), packedSub.size());
+        m_impl->payload += q.levels.size() * 4 + q.superScales.size() * 2 + packedSub.size();
+    }
     io::h5::writeDataset(gid, "outlier_index", H5T_STD_U64LE, H5T_NATIVE_UINT64, q.outlierIndex.data(),
                      q.outlierIndex.size());
     io::h5::writeDataset(gid, "outlier_value", m_impl->half.get(), m_impl->half.get(), q.outlierHalf.data(),
                      q.outlierHalf.size());
-    m_impl->payload += packed.size() + q.scales.size() * (halfScales ? 2 : 4) + q.offsets.size() * 4 +
-                       q.outlierIndex.size() * 10;
+    m_impl->payload += packed.size() + q.outlierIndex.size() * 10;
 }
 
 void PackageWriter::addUnquantized(const TensorInfo& source, std::span<const std::byte> raw)
