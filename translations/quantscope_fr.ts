@@ -896,6 +896,10 @@
         <source>none: max |normal value|</source>
         <translation>aucun : max |valeur normale|</translation>
     </message>
+    <message>
+        <source>NL4 (non-linear 4-bit, groups of 16 or 32)</source>
+        <translation>NL4 (4 bits non linéaire, groupes de 16 ou 32)</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::StatsPanel</name>

@@ -894,6 +894,10 @@
         <source>none: max |normal value|</source>
         <translation>不优化：最大 |正常值|</translation>
     </message>
+    <message>
+        <source>NL4 (non-linear 4-bit, groups of 16 or 32)</source>
+        <translation>NL4（非线性 4 位，每组 16 或 32 个值）</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::StatsPanel</name>

@@ -38,6 +38,12 @@ bool ModelQuantSession::start(const QuantSettings& settings, std::optional<Quant
         ModelQuantRun reference;
         reference.settings.defaults = settings;
         reference.settings.defaults.method = *compareWith;
+        if (*compareWith == QuantMethod::Nl4) {  // its layout is fixed: 4 bits, groups dividing 256
+            auto& d = reference.settings.defaults;
+            d.bits = 4;
+            d.granularity = Granularity::PerGroup;
+            if (d.groupSize < 1 || d.groupSize > 256 || 256 % d.groupSize != 0) d.groupSize = 16;
+        }
         reference.label = methodDisplayName(*compareWith);
         runs.push_back(std::move(reference));
     }

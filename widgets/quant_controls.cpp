@@ -15,12 +15,13 @@
 #include <QVBoxLayout>
 
 #include <cmath>
+#include <iterator>
 
 namespace qs::gui {
 
 namespace {
 // Setting values use the core's ids (quant_settings.h) so a settings file reads like the CLI.
-constexpr const char* kMethodIds[] = {"rtn", "rtn-mse", "easyquant"};
+constexpr const char* kMethodIds[] = {"rtn", "rtn-mse", "easyquant", "nl4"};
 constexpr const char* kGranularityIds[] = {"tensor", "channel", "group"};
 constexpr const char* kSolverIds[] = {"adam", "search", "minmax"};
 // The min-max "solver" (outlier isolation without range optimisation) comes with the quant core.
@@ -58,6 +59,7 @@ QString methodDisplayName(QuantMethod m)
     case QuantMethod::Rtn: return QuantControls::tr("RTN (min-max)");
     case QuantMethod::RtnMse: return QuantControls::tr("RTN with MSE clip search");
     case QuantMethod::EasyQuant: return QuantControls::tr("EasyQuant");
+    case QuantMethod::Nl4: return QuantControls::tr("NL4 (non-linear 4-bit, groups of 16 or 32)");
     }
     return {};
 }
@@ -109,11 +111,11 @@ QuantControls::QuantControls(QWidget* parent)
     m_sigmaSlider->setObjectName(QStringLiteral("sigmaSlider"));
     m_sigmaSpin->setObjectName(QStringLiteral("sigmaSpin"));
 
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < int(std::size(kMethodIds)); ++i) {
         m_method->addItem(QString(), i);
         m_compare->addItem(QString(), i);
-        m_granularity->addItem(QString(), i);
     }
+    for (int i = 0; i < int(std::size(kGranularityIds)); ++i) m_granularity->addItem(QString(), i);
     for (int i = 0; i < kSolverCount; ++i) m_solver->addItem(QString(), i);
     m_bits->setRange(2, 8);
     m_groupSize->setRange(8, 4096);
@@ -176,11 +178,12 @@ void QuantControls::retranslate()
 {
     m_settingsBox->setTitle(tr("Quantization settings"));
     m_readoutBox->setTitle(tr("Selected layer at these settings"));
-    for (int i = 0; i < 3; ++i) {
+    for (int i = 0; i < int(std::size(kMethodIds)); ++i) {
         m_method->setItemText(i, methodDisplayName(QuantMethod(i)));
         m_compare->setItemText(i, methodDisplayName(QuantMethod(i)));
-        m_granularity->setItemText(i, granularityDisplayName(Granularity(i)));
     }
+    for (int i = 0; i < int(std::size(kGranularityIds)); ++i)
+        m_granularity->setItemText(i, granularityDisplayName(Granularity(i)));
     for (int i = 0; i < kSolverCount; ++i) m_solver->setItemText(i, solverDisplayName(RangeSolver(i)));
     m_bits->setSuffix(tr(" bits"));
     m_sigmaSpin->setSuffix(tr(" σ"));
@@ -199,7 +202,11 @@ void QuantControls::retranslate()
 void QuantControls::updateEnabled()
 {
     const auto m = QuantMethod(m_method->currentData().toInt());
-    m_groupSize->setEnabled(Granularity(m_granularity->currentData().toInt()) == Granularity::PerGroup);
+    // nl4 is a fixed 4-bit per-group format: settings() forces both.
+    m_bits->setEnabled(m != QuantMethod::Nl4);
+    m_granularity->setEnabled(m != QuantMethod::Nl4);
+    m_groupSize->setEnabled(m == QuantMethod::Nl4 ||
+                            Granularity(m_granularity->currentData().toInt()) == Granularity::PerGroup);
     m_solver->setEnabled(m == QuantMethod::EasyQuant);
     m_sigmaSlider->setEnabled(m == QuantMethod::EasyQuant);
     m_sigmaSpin->setEnabled(m == QuantMethod::EasyQuant);
@@ -214,6 +221,10 @@ QuantSettings QuantControls::settings() const
     s.groupSize = m_groupSize->value();
     s.solver = RangeSolver(m_solver->currentData().toInt());
     s.sigma = s.method == QuantMethod::EasyQuant ? sigma() : 0.0;
+    if (s.method == QuantMethod::Nl4) {
+        s.bits = 4;
+        s.granularity = Granularity::PerGroup;
+    }
     return s;
 }
 

@@ -45,7 +45,7 @@ qs::QuantSettings quantSettings(const Options& o, const std::string& method, int
     qs::QuantSettings s;
     if (!method.empty()) {
         const auto m = qs::methodFromName(method);
-        if (!m) throw qs::InvalidArgument("unknown --method \"" + method + "\" (rtn, rtn-mse, easyquant)");
+        if (!m) throw qs::InvalidArgument("unknown --method \"" + method + "\" (rtn, rtn-mse, easyquant, nl4)");
         s.method = *m;
     }
     if (bits) s.bits = bits;

@@ -115,7 +115,7 @@ Command addQuantizeCommand(CLI::App& parent)
         "and the\n"
         "output head only with --quantize-embeddings / --quantize-head.\n"
         "--tensor-type REGEX=ITEM[,ITEM...] overrides tensors whose name matches REGEX (later rules win).\n"
-        "  ITEM: skip | rtn | rtn-mse | easyquant | K (bits) | bits=K | group=G | sigma=N\n"
+        "  ITEM: skip | rtn | rtn-mse | easyquant | nl4 | K (bits) | bits=K | group=G | sigma=N\n"
         "  e.g. --tensor-type 'down_proj=8' --tensor-type 'layers\\.0\\.=skip'\n"
         "See docs/quantization-jobs.md.");
     app->add_option("file", opts->file, "Checkpoint to quantize")->required();

@@ -19,8 +19,9 @@ void addQuantOptions(CLI::App* app, QuantOptions& o, const std::function<void()>
     auto mark = [given](const std::string&) {
         if (given) given();
     };
-    app->add_option("--method,-m", o.method, "Quantization method")
-        ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant"}))
+    app->add_option("--method,-m", o.method,
+                    "Quantization method (nl4: the non-linear 4-bit format, needs --bits 4 --group 16 or 32)")
+        ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant", "nl4"}))
         ->capture_default_str()
         ->each(mark);
     app->add_option("--bits,-b", o.bits, "Bits per weight code (2-8)")

@@ -5,7 +5,8 @@ alone (h5py + numpy; no QuantScope code), checked against the dequantized safete
 For each configuration below it runs quantscope-cli twice on a real model, once with
 `--out x.qs.h5` and once with `--out x.safetensors --dtype F32|F16`, then:
   - reads the package as the doc says: root/provenance/totals attributes, every tensor group,
-    unpacks the bit-packed codes, applies scales and offsets, puts the fp16 outliers back,
+    unpacks the bit-packed codes, applies scales and offsets (or, for nl4, the codebook levels
+    and the fp16 super-scales times the 6-bit sub-scale codes), puts the fp16 outliers back,
     undoes the out_last transposition;
   - checks the doc's invariants (code length, zero trailing bits, zero codes at outliers,
     strictly ascending outlier indices, source sha256, totals and bpw formulas);
@@ -67,6 +68,28 @@ def bpw_formula(n, k, scales, asymmetric, outliers):
     return (n * k + scales * (16 + (k if asymmetric else 0)) + outliers * 48) / n
 
 
+def nl4_bpw_formula(n, k, groups, super_blocks, outliers):
+    """docs/quantization.md (nl4): k bits per element, 6 per group code, 16 per super-scale, 48 per outlier."""
+    return (n * k + groups * 6 + super_blocks * 16 + outliers * 48) / n
+
+
+def nl4_scales(np, g, name, rows, cols, group):
+    """Per-group steps d * l of an nl4 tensor: fp16 super-scales times 6-bit codes stored as l + 32."""
+    a = g.attrs
+    block = int(a["super_block"])
+    if int(a["sub_scale_bits"]) != 6 or block % group != 0 or text(a["granularity"]) != "group":
+        raise Mismatch(f"{name}: nl4 needs 6-bit sub-scales and groups dividing super_block ({block}, {group})")
+    per_row, supers_per_row = -(-cols // group), -(-cols // block)
+    d = g["super_scales"][()]
+    if d.dtype != np.float16 or len(d) != rows * supers_per_row:
+        raise Mismatch(f"{name}: super_scales are {d.dtype} x {len(d)}, expected fp16 x {rows * supers_per_row}")
+    codes = unpack_codes(np, g["sub_scales"][()], rows * per_row, 6) - 32
+    k = np.arange(rows * per_row) % per_row
+    owner = (np.arange(rows * per_row) // per_row) * supers_per_row + (k * group) // block
+    # float32: fp16 widened exactly, times a small integer (exact: 11 + 6 significant bits).
+    return d.astype(np.float32)[owner] * codes.astype(np.float32), len(d)
+
+
 def dequantize(np, g, name):
     """The group's float32 values in the stored (framework) order, plus its bpw and payload bytes."""
     a = g.attrs
@@ -77,16 +100,29 @@ def dequantize(np, g, name):
     if n != int(np.prod(shape)) or not 2 <= k <= 8:
         raise Mismatch(f"{name}: rows x cols = {rows} x {cols} vs shape {shape}, bits {k}")
     u = unpack_codes(np, g["codes"][()], n, k)
-    scales = g["scales"][()]
-    offsets = g["offsets"][()].astype(np.int64)
-    expected_s = 1 if granularity == "tensor" else rows * -(-cols // group)
-    if len(scales) != expected_s or len(offsets) != expected_s:
-        raise Mismatch(f"{name}: {len(scales)} scales / {len(offsets)} offsets, expected {expected_s}")
-    if scales.dtype not in (np.float16, np.float32):
-        raise Mismatch(f"{name}: scales are {scales.dtype}, the doc allows fp16 or float32")
+    encoding = text(a["encoding"]) if "encoding" in a else "uniform"
     s = scale_index(np, rows, cols, granularity, group)
-    # float32 arithmetic: scale (fp16 widened exactly) times an exact small integer.
-    w = scales.astype(np.float32)[s] * (u - offsets[s]).astype(np.float32)
+    if encoding == "nl4":
+        levels = g["levels"][()]
+        if levels.dtype != np.float32 or len(levels) != 2 ** k:
+            raise Mismatch(f"{name}: levels are {levels.dtype} x {len(levels)}, expected float32 x {2 ** k}")
+        steps, super_blocks = nl4_scales(np, g, name, rows, cols, group)
+        # float32: the step d*l times a codebook level (exact: 17 + 7 significant bits).
+        w = steps[s] * levels[u]
+        datasets = ("codes", "levels", "super_scales", "sub_scales", "outlier_index", "outlier_value")
+    elif encoding == "uniform":
+        scales = g["scales"][()]
+        offsets = g["offsets"][()].astype(np.int64)
+        expected_s = 1 if granularity == "tensor" else rows * -(-cols // group)
+        if len(scales) != expected_s or len(offsets) != expected_s:
+            raise Mismatch(f"{name}: {len(scales)} scales / {len(offsets)} offsets, expected {expected_s}")
+        if scales.dtype not in (np.float16, np.float32):
+            raise Mismatch(f"{name}: scales are {scales.dtype}, the doc allows fp16 or float32")
+        # float32 arithmetic: scale (fp16 widened exactly) times an exact small integer.
+        w = scales.astype(np.float32)[s] * (u - offsets[s]).astype(np.float32)
+        datasets = ("codes", "scales", "offsets", "outlier_index", "outlier_value")
+    else:
+        raise Mismatch(f"{name}: unknown encoding {encoding!r}")
     index = g["outlier_index"][()]
     values = g["outlier_value"][()]
     if values.dtype != np.float16 or len(index) != len(values):
@@ -98,11 +134,14 @@ def dequantize(np, g, name):
     w[index.astype(np.int64)] = values.astype(np.float32)
     if text(a["layout"]) == "out_last":  # row r holds output channel r: transpose back
         w = w.reshape(rows, cols).T.reshape(-1)
-    bpw = bpw_formula(n, k, len(scales), scheme == "asymmetric", len(index))
+    if encoding == "nl4":
+        bpw = nl4_bpw_formula(n, k, rows * -(-cols // group), super_blocks, len(index))
+    else:
+        bpw = bpw_formula(n, k, len(scales), scheme == "asymmetric", len(index))
     if abs(bpw - float(a["bpw"])) > 1e-9 * bpw:
         raise Mismatch(f"{name}: bpw attribute {float(a['bpw'])} vs the documented formula {bpw}")
-    payload = sum(g[d].nbytes for d in ("codes", "scales", "offsets", "outlier_index", "outlier_value"))
-    return w.reshape(shape), n, bpw, payload, len(index)
+    payload = sum(g[d].nbytes for d in datasets)
+    return w.reshape(shape), n, bpw, payload, len(index), encoding
 
 
 def read_package(np, h5py, path, source):
@@ -124,7 +163,8 @@ def read_package(np, h5py, path, source):
     groups = sorted(f["tensors"].keys())
     if int(f.attrs["tensor_count"]) != len(groups) or groups != [f"t{i:06d}" for i in range(len(groups))]:
         raise Mismatch(f"{path}: tensor_count {int(f.attrs['tensor_count'])}, groups {groups[:3]}...")
-    tensors, seen = {}, {"outliers": 0, "asymmetric": 0, "out_last": 0, "short_group": 0, "bits": set(), "granularity": set()}
+    tensors, seen = {}, {"outliers": 0, "asymmetric": 0, "out_last": 0, "short_group": 0, "nl4": 0, "bits": set(),
+                         "granularity": set()}
     total = quantized = before = after = 0
     bit_sum = 0.0
     for key in groups:
@@ -135,7 +175,8 @@ def read_package(np, h5py, path, source):
         total += numel
         before += numel * SOURCE_DTYPE_SIZES[dtype]
         if int(g.attrs["quantized"]) == 1:
-            w, n, bpw, payload, outliers = dequantize(np, g, name)
+            w, n, bpw, payload, outliers, encoding = dequantize(np, g, name)
+            seen["nl4"] += encoding == "nl4"
             tensors[name] = ("quantized", w)
             quantized += n
             bit_sum += bpw * n
@@ -182,7 +223,8 @@ def compare(np, package, safetensors_path, dtype):
 
 
 # (label, model, quantize options, safetensors dtype). Together they cover k = 3, 4, 5, 8; group,
-# channel and tensor granularity; a short last group; asymmetric offsets; outliers; out_last.
+# channel and tensor granularity; a short last group; asymmetric offsets; outliers; out_last;
+# the nl4 encoding (codebook, fp16 super-scales, 6-bit sub-scale codes).
 CONFIGS = [
     ("easyquant-4bit-group48", "llm/stories260K.bin", ["--method", "easyquant", "--bits", "4", "--group", "48"], "F32"),
     ("easyquant-4bit-group48-f16", "llm/stories260K.bin", ["--method", "easyquant", "--bits", "4", "--group", "48"], "F16"),
@@ -190,6 +232,7 @@ CONFIGS = [
                                                       "--quantize-embeddings"], "F32"),
     ("rtn-5bit-tensor-onnx", "onnx/mnist-8.onnx", ["--method", "rtn", "--bits", "5", "--granularity", "tensor"], "F32"),
     ("easyquant-8bit-onnx", "onnx/mnist-8.onnx", ["--method", "easyquant", "--bits", "8"], "F32"),
+    ("nl4-group16", "llm/stories260K.bin", ["--method", "nl4", "--bits", "4", "--group", "16"], "F32"),
 ]
 
 
@@ -201,7 +244,8 @@ def main(argv):
     except ImportError as e:
         print(f"SKIP: {e.name} is not installed (Debian: python3-h5py python3-numpy)")
         return 77
-    seen_all = {"outliers": 0, "asymmetric": 0, "out_last": 0, "short_group": 0, "bits": set(), "granularity": set()}
+    seen_all = {"outliers": 0, "asymmetric": 0, "out_last": 0, "short_group": 0, "nl4": 0, "bits": set(),
+                "granularity": set()}
     with tempfile.TemporaryDirectory() as tmp:
         for label, model, options, dtype in CONFIGS:
             source = os.path.join(data, model)
@@ -218,12 +262,12 @@ def main(argv):
             quantized = sum(1 for t in tensors.values() if t[0] == "quantized")
             print(f"{label}: {len(tensors)} tensors ({quantized} quantized, {seen['outliers']} outliers) "
                   f"agree with the {dtype} safetensors export")
-            for key in ("outliers", "asymmetric", "out_last", "short_group"):
+            for key in ("outliers", "asymmetric", "out_last", "short_group", "nl4"):
                 seen_all[key] += seen[key]
             seen_all["bits"] |= seen["bits"]
             seen_all["granularity"] |= seen["granularity"]
     # The configurations must really exercise what the doc describes, or the check proves little.
-    missing = [k for k in ("outliers", "asymmetric", "out_last", "short_group") if not seen_all[k]]
+    missing = [k for k in ("outliers", "asymmetric", "out_last", "short_group", "nl4") if not seen_all[k]]
     if missing or seen_all["granularity"] != {"tensor", "channel", "group"} or not {3, 5} <= seen_all["bits"]:
         raise Mismatch(f"coverage: nothing exercised {missing}; granularities {seen_all['granularity']}, bits {seen_all['bits']}")
     print(f"coverage: {seen_all}")

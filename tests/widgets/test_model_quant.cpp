@@ -30,6 +30,7 @@
 #include <QJsonObject>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QSvgRenderer>
 #include <QTemporaryDir>
@@ -127,6 +128,48 @@ private Q_SLOTS:
         QCOMPARE(window.modelView()->barCount(1), quantized);
         QCOMPARE(window.modelView()->comparisonTable()->topLevelItemCount(), quantized);
         QVERIFY(!window.modelView()->findChild<QLabel*>(QStringLiteral("comparisonSummary"))->text().isEmpty());
+    }
+
+    void nl4FromTheMethodCombosQuantizesTheModel()
+    {
+        MainWindow window;
+        window.show();
+        if (!openStories(window)) QSKIP("shared data file missing: llm/stories260K.bin");
+        auto* method = window.controls()->findChild<QComboBox*>(QStringLiteral("methodCombo"));
+        auto* compare = window.controls()->findChild<QComboBox*>(QStringLiteral("compareCombo"));
+        auto* bits = window.controls()->findChild<QWidget*>(QStringLiteral("bitsSpin"));
+        const int nl4 = method->findData(int(qs::QuantMethod::Nl4));
+        QVERIFY(nl4 >= 0);
+        QVERIFY(method->itemText(nl4).startsWith(QLatin1String("NL4")));
+        method->setCurrentIndex(nl4);
+        window.controls()->findChild<QSpinBox*>(QStringLiteral("groupSizeSpin"))->setValue(16);
+        QVERIFY(!bits->isEnabled());  // nl4 is 4-bit per-group by construction
+        const qs::QuantSettings s = window.controls()->settings();
+        QCOMPARE(s.method, qs::QuantMethod::Nl4);
+        QCOMPARE(s.bits, 4);
+        QCOMPARE(s.granularity, qs::Granularity::PerGroup);
+        // Compare nl4 (chosen) with rtn per channel, then rtn (chosen) with nl4 (the reference
+        // takes nl4's fixed layout whatever the chosen settings are).
+        compare->setCurrentIndex(compare->findData(int(qs::QuantMethod::Rtn)));
+        QSignalSpy done(window.session(), &ModelQuantSession::runsFinished);
+        window.quantizeModel(true);
+        QVERIFY(done.wait(60000));
+        auto check = [](const qs::ModelQuantResult& r) {
+            int quantized = 0;
+            for (const auto& o : r.tensors) {
+                if (!o.quantized) continue;
+                ++quantized;
+                QVERIFY(o.metrics.bpw > 4.3 && o.metrics.bpw < 4.7);  // 4 + 6/G + 16 per super-block
+                QVERIFY(o.metrics.relErr > 0 && o.metrics.relErr < 0.2);
+            }
+            QVERIFY(quantized > 0);
+        };
+        check(window.session()->lastRuns().back().result);
+        method->setCurrentIndex(method->findData(int(qs::QuantMethod::Rtn)));
+        compare->setCurrentIndex(compare->findData(int(qs::QuantMethod::Nl4)));
+        window.quantizeModel(true);
+        QVERIFY(done.wait(60000));
+        check(window.session()->lastRuns().front().result);
     }
 
     void cancelStopsTheJob()

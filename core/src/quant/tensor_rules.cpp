@@ -30,7 +30,7 @@ std::optional<T> parseNumber(std::string_view s)
 [[noreturn]] void bad(std::string_view text, const std::string& why)
 {
     throw InvalidArgument("tensor rule '" + std::string(text) + "': " + why +
-                          " (expected REGEX=ITEM[,ITEM...], ITEM = skip | rtn | rtn-mse | easyquant | K | "
+                          " (expected REGEX=ITEM[,ITEM...], ITEM = skip | rtn | rtn-mse | easyquant | nl4 | K | "
                           "bits=K | method=M | group=G | sigma=N)");
 }
 

@@ -2,7 +2,7 @@
 // Text form of the per-tensor overrides (TensorRule, model_job.h) shared by the CLI's
 // --tensor-type and the GUI, and the name heuristics that pick out a model's output head.
 // Syntax (docs/quantization-jobs.md):  REGEX=ITEM[,ITEM...]
-//   ITEM: skip | rtn | rtn-mse | easyquant | K (bits) | bits=K | method=M | group=G | sigma=N
+//   ITEM: skip | rtn | rtn-mse | easyquant | nl4 | K (bits) | bits=K | method=M | group=G | sigma=N
 // e.g.  "down_proj=bits=8"   "attn\.(q|k)_proj=rtn-mse,3"   "layers\.0\.=skip"
 
 #include "quantscope/quant/model_job.h"
