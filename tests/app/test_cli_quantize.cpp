@@ -87,6 +87,25 @@ private Q_SLOTS:
         QVERIFY2(r.code == 2 && r.err.contains("w2=bits=12"), qPrintable(describe(r)));
         r = cli({"quantize"});
         QVERIFY2(r.code == 2, qPrintable(describe(r)));
+        // nl4's layout is fixed: the message names the setting and what works.
+        r = cli({"quantize", file, "--method", "nl4"});
+        QVERIFY2(r.code == 2 && r.err.contains("granularity") && r.err.contains("--group 16"), qPrintable(describe(r)));
+        r = cli({"quantize", file, "--method", "nl4", "--group", "48"});
+        QVERIFY2(r.code == 2 && r.err.contains("groupSize") && r.err.contains("256"), qPrintable(describe(r)));
+        r = cli({"quantize", file, "--method", "nl4", "--group", "16", "--bits", "3"});
+        QVERIFY2(r.code == 2 && r.err.contains("bits"), qPrintable(describe(r)));
+    }
+
+    void nl4QuantizesAndWarnsThatGgufReencodes()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QTemporaryDir dir;
+        const auto gguf = dir.filePath("nl4.gguf");
+        const auto r = cli({"quantize", QString::fromStdString(path.string()), "--method", "nl4", "--group", "16",
+                            "--out", gguf});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("with nl4, 4 bits") && r.err.contains("nl4's non-linear codebook"), qPrintable(describe(r)));
+        QVERIFY2(r.out.contains("4.4") || r.out.contains("4.6"), qPrintable(r.out));  // bpw 4 + 6/16 + 16/B
     }
 
     void quantizeWritesReport()

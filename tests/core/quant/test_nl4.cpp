@@ -20,6 +20,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <fstream>
+#include <iterator>
 #include <limits>
 #include <random>
 
@@ -245,6 +247,18 @@ private Q_SLOTS:
         const auto expected = q.dequantize();
         const auto got = openCheckpoint(path)->readMatrix(0);
         QCOMPARE(std::memcmp(got.values.data(), expected.values.data(), expected.values.size() * 4), 0);
+
+        // A scale that is not its super-scale times a 6-bit code cannot be written as nl4.
+        auto bad = q;
+        bad.scales[5] = std::nextafter(bad.scales[5], 1.0f);
+        PackageWriter refused(std::filesystem::path(tmp.path().toStdString()) / "bad.qs.h5");
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, refused.addQuantized(info, bad, measure(w, bad)));
+        // A truncated nl4 package is refused with an error, never a crash.
+        std::ifstream in(path, std::ios::binary);
+        const std::string bytes{std::istreambuf_iterator<char>(in), {}};
+        const auto cut = std::filesystem::path(tmp.path().toStdString()) / "cut.qs.h5";
+        std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() - 200));
+        QVERIFY_THROWS_EXCEPTION(Error, openCheckpoint(cut)->readMatrix(0));
     }
 
     void beatsQ4KAtFewerBitsOnHeavyTails()
