@@ -539,6 +539,10 @@
         <source>The threshold explorer is not available in this build.</source>
         <translation>L’explorateur de seuil n’est pas disponible dans cette version.</translation>
     </message>
+    <message>
+        <source>nl4 is not a uniform grid: quantize the model to see its numbers.</source>
+        <translation>nl4 n’est pas une grille uniforme : quantifiez le modèle pour voir ses chiffres.</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::LidarFrameDialog</name>

@@ -538,6 +538,10 @@
         <source>The threshold explorer is not available in this build.</source>
         <translation>此版本不提供阈值探索器。</translation>
     </message>
+    <message>
+        <source>nl4 is not a uniform grid: quantize the model to see its numbers.</source>
+        <translation>nl4 不是均匀网格：请量化整个模型以查看其数值。</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::LidarFrameDialog</name>

@@ -223,6 +223,11 @@ void LayerInspector::query()
         return;
     }
 #ifdef QS_HAVE_QUANT_CORE
+    if (m_settings.method == QuantMethod::Nl4) {  // the explorer models the uniform grid only
+        m_answer.reset();
+        Q_EMIT answerUnavailable(tr("nl4 is not a uniform grid: quantize the model to see its numbers."));
+        return;
+    }
     const double sigma = m_settings.method == QuantMethod::EasyQuant ? m_settings.sigma : 0.0;
     m_answer = m_explorer->query(sigma, m_settings.bits);
     Q_EMIT answerChanged(*m_answer);

@@ -148,6 +148,15 @@ private Q_SLOTS:
         QCOMPARE(s.method, qs::QuantMethod::Nl4);
         QCOMPARE(s.bits, 4);
         QCOMPARE(s.granularity, qs::Granularity::PerGroup);
+        // The per-layer readout models the uniform grid: for nl4 it says so instead of numbers.
+        QSignalSpy loaded(window.inspector(), &LayerInspector::tensorLoaded);
+        window.browser()->selectTensor(*window.document()->checkpoint()->find("layers.0.attention.wq.weight"));
+        QVERIFY(loaded.wait(10000));
+        QTRY_COMPARE(window.controls()->relErrLabel()->text(), QStringLiteral("—"));
+        method->setCurrentIndex(method->findData(int(qs::QuantMethod::Rtn)));
+        QTRY_VERIFY(window.controls()->relErrLabel()->text() != QStringLiteral("—"));
+        method->setCurrentIndex(nl4);
+        QTRY_COMPARE(window.controls()->relErrLabel()->text(), QStringLiteral("—"));
         // Compare nl4 (chosen) with rtn per channel, then rtn (chosen) with nl4 (the reference
         // takes nl4's fixed layout whatever the chosen settings are).
         compare->setCurrentIndex(compare->findData(int(qs::QuantMethod::Rtn)));

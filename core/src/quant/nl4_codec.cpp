@@ -6,7 +6,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <limits>
 #include <string>
 
@@ -22,20 +21,15 @@ constexpr float kYMin = -128.0f;
 constexpr float kYMax = 127.5f;
 constexpr int kCells = 512;          // trunc(2y) + 256 for y in [-128, 127.5]
 
+constexpr double absOf(double v) { return v < 0 ? -v : v; }
+
 /// The nearest level of y by scanning (ties to the larger |K|), usable at compile time.
 constexpr int scanNearest(double y)
 {
     int best = 0;
-    double bestDist = y > kCodebook[0] ? y - kCodebook[0] : kCodebook[0] - y;
     for (int i = 1; i < 16; ++i) {
-        const double k = kCodebook[static_cast<std::size_t>(i)];
-        const double dist = y > k ? y - k : k - y;
-        const double bestAbs = kCodebook[static_cast<std::size_t>(best)] < 0 ? -kCodebook[static_cast<std::size_t>(best)]
-                                                                          : kCodebook[static_cast<std::size_t>(best)];
-        if (dist < bestDist || (dist == bestDist && (k < 0 ? -k : k) > bestAbs)) {
-            bestDist = dist;
-            best = i;
-        }
+        const double k = kCodebook[static_cast<std::size_t>(i)], b = kCodebook[static_cast<std::size_t>(best)];
+        if (absOf(y - k) < absOf(y - b) || (absOf(y - k) == absOf(y - b) && absOf(k) > absOf(b))) best = i;
     }
     return best;
 }
@@ -56,7 +50,7 @@ constexpr std::array<std::uint8_t, kCells> kCellLevel = [] {
 }();
 
 /// Cell of y: the clamp keeps trunc(2y) in [-256, 255]; 2y is exact and truncation needs no
-/// rounding, so the cell is exact for every float (vectorizes to min/max/cvttps2dq).
+/// rounding, so the cell is exact for every float (cellsOf does the same with SSE2).
 inline int cellOf(float y) noexcept
 {
     y = std::min(std::max(y, kYMin), kYMax);
