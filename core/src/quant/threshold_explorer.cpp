@@ -183,8 +183,12 @@ struct ThresholdExplorer::Impl {
     }
 };
 
-ThresholdExplorer::ThresholdExplorer(const Matrix& w, const QuantSettings& base) : m_impl(std::make_unique<Impl>())
+ThresholdExplorer::ThresholdExplorer(const Matrix& w, const QuantSettings& chosen) : m_impl(std::make_unique<Impl>())
 {
+    // The explorer models the uniform grid with outlier isolation, whatever method is chosen:
+    // nl4's fixed 4-bit layout would refuse the other bits a query asks about.
+    QuantSettings base = chosen;
+    base.method = QuantMethod::EasyQuant;
     validate(base);
     if (w.rows < 0 || w.cols < 0 || w.values.size() != static_cast<std::size_t>(w.rows * w.cols))
         throw InvalidArgument("ThresholdExplorer: matrix shape does not match its values");

@@ -11,6 +11,7 @@
 #include "quantscope/io/package.h"
 #include "quantscope/quant/metrics.h"
 #include "quantscope/quant/quantize.h"
+#include "quantscope/quant/threshold_explorer.h"
 #include "quantscope/tensor/dtype.h"
 
 #include <tbb/global_control.h>
@@ -194,6 +195,15 @@ private Q_SLOTS:
         s = nl4Settings();
         s.sigma = 3.0;  // ignored: nl4 keeps no outliers
         QVERIFY(quantizeMatrix(w, s).outlierIndex.empty());
+    }
+
+    void thresholdExplorerIgnoresTheMethod()
+    {
+        // The GUI builds the explorer from the chosen settings and sweeps bits 2..8: with nl4
+        // chosen that must not throw (the explorer models the uniform grid).
+        const Matrix w = test::heavyTailed(8, 256, 6);
+        const ThresholdExplorer ex(w, nl4Settings(16));
+        for (int bits = 2; bits <= 8; ++bits) QVERIFY(ex.query(3.0, bits).relErr > 0);
     }
 
     void sameBytesAtAnyThreadCount()

@@ -26,7 +26,8 @@ struct ExplorerAnswer {
 class ThresholdExplorer {
 public:
     /// Builds the index for `w` (copied as needed). `base` supplies scheme, range, granularity
-    /// and outlier statistics; sigma and bits are the query's.
+    /// and outlier statistics; sigma and bits are the query's; the method is ignored (the
+    /// explorer always models the uniform grid, also when nl4 is chosen).
     ThresholdExplorer(const Matrix& w, const QuantSettings& base);
     ~ThresholdExplorer();
     ThresholdExplorer(ThresholdExplorer&&) noexcept;
