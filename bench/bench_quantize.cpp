@@ -179,14 +179,14 @@ void nl4Lines(const Matrix& w, const LineResult& q4k)
     std::vector<float> wide;  // the prototype's 21 multipliers of max|x|/127, both signs
     for (int i = 0; i <= 20; ++i)
         for (const float sign : {-1.0f, 1.0f}) wide.push_back(sign * 127.0f / (0.7f + 0.02f * float(i)));
-    const std::vector<float> two{-127.0f, 113.0f}, four{-127.0f, 113.0f, 127.0f, -113.0f};
-    nl4Line("nl4 G16 +-127|+-113, fit, l", w, Search{four, false, 0});
+    const std::vector<float> two{-127.0f, 113.0f}, four{-127.0f, 127.0f, 113.0f, -113.0f};
+    nl4Line("nl4 G16 -127|113, fit, l", w, Search{two, false, 0});
     nl4Line("nl4 G16 -127|113, fit, l+near", w, Search{two, false, 1});
     nl4Line("nl4 G16 -127|113, refit, l+-1", w, Search{two, true, 2});
     nl4Line("nl4 G16 +-127|+-113, fit, l+-1", w, Search{four, false, 2});
     nl4Line("nl4 G16 +-127|+-113, refit, l+-1", w, Search{four, true, 2});
     nl4Line("nl4 G16 42 targets, refit, l+-1", w, Search{wide, true, 2});
-    const LineResult d = nl4Line("nl4 G16 default: -127|113,fit,l", w, Search{});
+    const LineResult d = nl4Line("nl4 G16 default: +-127|+-113,fit,l", w, Search{});
     std::printf("  nl4 vs Q4_K: rel_err %.5f vs %.5f (lower: %s), speed ratio %.1f x (target >= 10x), bpw %.4f vs %.4f\n",
                 d.relErr, q4k.relErr, d.relErr < q4k.relErr ? "yes" : "no", d.mps / q4k.mps, d.bpw, q4k.bpw);
 }

@@ -86,6 +86,15 @@ constexpr std::array<float, kCells> kCellValue = [] {
     return t;
 }();
 
+/// The level value of -y for every y in cell i: trunc(2·(-y)) = -trunc(2y), so -y lies in cell
+/// 512 - i, except at the clamp (i = 0, y = -128), where -y clamps into cell 511 (cells 0 and 1
+/// hold the same level). Lets the step pair ±s share one cell computation.
+constexpr std::array<float, kCells> kMirrorValue = [] {
+    std::array<float, kCells> t{};
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = kCellValue[std::min<std::size_t>(kCells - i, kCells - 1)];
+    return t;
+}();
+
 /// Cells of x * inv for every element (SSE2 four at a time where available: mulps, maxps,
 /// minps and cvttps2dq give exactly cellOf's result).
 inline void cellsOf(std::span<const float> x, float inv, int* cell) noexcept
@@ -121,6 +130,38 @@ inline void fitSums(std::span<const float> x, const int* cell, Lanes& xk, Lanes&
         const float k = kCellValue[static_cast<std::size_t>(cell[i])];
         xk.add(i, x[i] * k);
         kk.add(i, k * k);
+    }
+}
+
+/// fitSums for the assignments at x·inv and x·(-inv) at once (kCellValue and kMirrorValue of
+/// the same cells): the same sums, in the same order, as two separate passes.
+inline void fitSumsPair(std::span<const float> x, const int* cell, Lanes* xk, Lanes* kk) noexcept
+{
+    std::size_t i = 0;
+#if defined(__SSE2__)
+    __m128 axk0 = _mm_setzero_ps(), akk0 = _mm_setzero_ps(), axk1 = _mm_setzero_ps(), akk1 = _mm_setzero_ps();
+    for (; i + 4 <= x.size(); i += 4) {
+        const auto c0 = static_cast<std::size_t>(cell[i]), c1 = static_cast<std::size_t>(cell[i + 1]),
+                   c2 = static_cast<std::size_t>(cell[i + 2]), c3 = static_cast<std::size_t>(cell[i + 3]);
+        const __m128 v = _mm_loadu_ps(x.data() + i);
+        const __m128 k = _mm_setr_ps(kCellValue[c0], kCellValue[c1], kCellValue[c2], kCellValue[c3]);
+        const __m128 m = _mm_setr_ps(kMirrorValue[c0], kMirrorValue[c1], kMirrorValue[c2], kMirrorValue[c3]);
+        axk0 = _mm_add_ps(axk0, _mm_mul_ps(v, k));
+        akk0 = _mm_add_ps(akk0, _mm_mul_ps(k, k));
+        axk1 = _mm_add_ps(axk1, _mm_mul_ps(v, m));
+        akk1 = _mm_add_ps(akk1, _mm_mul_ps(m, m));
+    }
+    _mm_storeu_ps(xk[0].v, axk0);
+    _mm_storeu_ps(kk[0].v, akk0);
+    _mm_storeu_ps(xk[1].v, axk1);
+    _mm_storeu_ps(kk[1].v, akk1);
+#endif
+    for (; i < x.size(); ++i) {
+        const auto c = static_cast<std::size_t>(cell[i]);
+        xk[0].add(i, x[i] * kCellValue[c]);
+        kk[0].add(i, kCellValue[c] * kCellValue[c]);
+        xk[1].add(i, x[i] * kMirrorValue[c]);
+        kk[1].add(i, kMirrorValue[c] * kMirrorValue[c]);
     }
 }
 
@@ -235,9 +276,23 @@ float subBlockStep(std::span<const float> x, const Search& search) noexcept
     const float xm = largestMagnitude(x);
     int cell[kSuperBlock];
     Sums best;  // step 0 until a fit beats it
-    for (const float target : search.targets) {
-        const float inv0 = target / xm;  // maps xm onto the target level
+    const auto& targets = search.targets;
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+        const float inv0 = targets[t] / xm;  // maps xm onto the target level
         if (!std::isfinite(inv0)) continue;
+        if (!search.rescore && t + 1 < targets.size() && targets[t + 1] == -targets[t]) {
+            // A pair ±target: (-t)/xm = -(t/xm) and x·(-inv) = -(x·inv) exactly, so one cell
+            // computation serves both; judged in order, as two passes would be.
+            cellsOf(x, inv0, cell);
+            Lanes xk[2], kk[2];
+            fitSumsPair(x, cell, xk, kk);
+            for (int j = 0; j < 2; ++j) {
+                const Sums b{xk[j].total(), kk[j].total()};
+                best = betterFit(b, best) ? b : best;
+            }
+            ++t;
+            continue;
+        }
         Sums b = assign(x, inv0, cell);  // refit; with rescore re-assign and refit again
         if (search.rescore) {
             const float inv1 = static_cast<float>(b.kk / b.xk);

@@ -46,11 +46,12 @@ int nearestLevelRef(float y) noexcept;
 struct Search {
     /// Sub-block step candidates s = xm / t for each target level t, xm the sub-block's value
     /// of largest |x| (the first one on a tie): -127 maps it onto the codebook's negative end
-    /// (llama.cpp's choice), 113 onto the positive end (the codebook is asymmetric, so both
-    /// signs matter; +127 and -113 would add the mirror images). Each candidate is refitted by
-    /// least squares. The default search is the one bench_quantize's equal-bits table shows
-    /// clearly above 10x Q4_K's speed with its rel_err.
-    std::vector<float> targets{-127.0f, 113.0f};
+    /// (llama.cpp's choice), 113 onto the positive end, +127 and -113 are the mirror images
+    /// (the codebook is asymmetric, so signs matter). Each candidate is refitted by least
+    /// squares. Adjacent pairs ±t share one cell computation (when rescore is off). The default
+    /// search is the best rel_err that bench_quantize's equal-bits table shows clearly above
+    /// 10x Q4_K's speed.
+    std::vector<float> targets{-127.0f, 127.0f, 113.0f, -113.0f};
     /// Re-assign at the refitted step and refit again before comparing candidates (one more
     /// pass per candidate); off: candidates compare by the first fit's least-squares error.
     bool rescore = false;

@@ -107,6 +107,8 @@ private Q_SLOTS:
         const nl4::Search searches[] = {nl4::Search{},
                                         nl4::Search{{-127.0f, 113.0f, 127.0f, -113.0f}, true, 2},
                                         nl4::Search{{-127.0f, 113.0f}, false, 1},
+                                        nl4::Search{{-127.0f, 127.0f, 113.0f, -113.0f}, false, 0},  // ± pairs
+                                        nl4::Search{{113.0f, -113.0f, -127.0f}, false, 2},
                                         nl4::Search{{-120.0f}, true, 0}};
         for (const int g : {1, 2, 4, 8, 16, 32, 256})
             for (const std::size_t n : {std::size_t(256), std::size_t(250), std::size_t(19), std::size_t(3)})
@@ -131,9 +133,11 @@ private Q_SLOTS:
         std::mt19937 rng(9);
         for (const std::size_t n : {std::size_t(16), std::size_t(13), std::size_t(1)})
             for (const auto& block : awkwardBlocks(n, rng)) {
-                const nl4::Search s{{-127.0f, 113.0f, 127.0f, -113.0f}, true, 0};
-                const float fast = nl4::subBlockStep(block, s), ref = nl4::subBlockStepRef(block, s);
-                QCOMPARE(std::memcmp(&fast, &ref, sizeof fast), 0);
+                for (const bool rescore : {true, false}) {
+                    const nl4::Search s{{-127.0f, 127.0f, 113.0f, -113.0f}, rescore, 0};
+                    const float fast = nl4::subBlockStep(block, s), ref = nl4::subBlockStepRef(block, s);
+                    QCOMPARE(std::memcmp(&fast, &ref, sizeof fast), 0);
+                }
             }
     }
 
