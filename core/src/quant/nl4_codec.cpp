@@ -19,16 +19,20 @@ namespace {
 
 constexpr float kYMin = -128.0f;
 constexpr float kYMax = 127.5f;
-constexpr int kCells = 512;          // trunc(2y) + 256 for y in [-128, 127.5]
+constexpr int kCells = 512;  // trunc(2y) + 256 for y in [-128, 127.5]
 
-constexpr double absOf(double v) { return v < 0 ? -v : v; }
+constexpr double absOf(double v)
+{
+    return v < 0 ? -v : v;
+}
 
 /// The nearest level of y by scanning (ties to the larger |K|), usable at compile time.
 constexpr int scanNearest(double y)
 {
     int best = 0;
     for (int i = 1; i < 16; ++i) {
-        const double k = kCodebook[static_cast<std::size_t>(i)], b = kCodebook[static_cast<std::size_t>(best)];
+        const double k = kCodebook[static_cast<std::size_t>(i)],
+                     b = kCodebook[static_cast<std::size_t>(best)];
         if (absOf(y - k) < absOf(y - b) || (absOf(y - k) == absOf(y - b) && absOf(k) > absOf(b))) best = i;
     }
     return best;
@@ -57,7 +61,10 @@ inline int cellOf(float y) noexcept
     return static_cast<int>(2.0f * y) + 256;
 }
 
-inline int nearestFast(float y) noexcept { return kCellLevel[static_cast<std::size_t>(cellOf(y))]; }
+inline int nearestFast(float y) noexcept
+{
+    return kCellLevel[static_cast<std::size_t>(cellOf(y))];
+}
 
 /// Four float partial sums: element i goes to lane i mod 4 in index order; the total is
 /// (l0 + l1) + (l2 + l3). The fast (SSE2) passes and the references sum in exactly this order,
@@ -77,7 +84,10 @@ struct Sums {
 };
 
 /// a's error below b's, compared without division (xk_a²/kk_a > xk_b²/kk_b; kk > 0).
-inline bool betterFit(const Sums& a, const Sums& b) noexcept { return a.xk * a.xk * b.kk > b.xk * b.xk * a.kk; }
+inline bool betterFit(const Sums& a, const Sums& b) noexcept
+{
+    return a.xk * a.xk * b.kk > b.xk * b.xk * a.kk;
+}
 
 /// The cells' level values as float (the fast passes multiply them in float lanes).
 constexpr std::array<float, kCells> kCellValue = [] {
@@ -91,7 +101,8 @@ constexpr std::array<float, kCells> kCellValue = [] {
 /// hold the same level). Lets the step pair ±s share one cell computation.
 constexpr std::array<float, kCells> kMirrorValue = [] {
     std::array<float, kCells> t{};
-    for (std::size_t i = 0; i < t.size(); ++i) t[i] = kCellValue[std::min<std::size_t>(kCells - i, kCells - 1)];
+    for (std::size_t i = 0; i < t.size(); ++i)
+        t[i] = kCellValue[std::min<std::size_t>(kCells - i, kCells - 1)];
     return t;
 }();
 
@@ -101,11 +112,13 @@ inline void cellsOf(std::span<const float> x, float inv, int* cell) noexcept
 {
     std::size_t i = 0;
 #if defined(__SSE2__)
-    const __m128 vinv = _mm_set1_ps(inv), lo = _mm_set1_ps(kYMin), hi = _mm_set1_ps(kYMax), two = _mm_set1_ps(2.0f);
+    const __m128 vinv = _mm_set1_ps(inv), lo = _mm_set1_ps(kYMin), hi = _mm_set1_ps(kYMax),
+                 two = _mm_set1_ps(2.0f);
     const __m128i off = _mm_set1_epi32(256);
     for (; i + 4 <= x.size(); i += 4) {
         const __m128 y = _mm_min_ps(_mm_max_ps(_mm_mul_ps(_mm_loadu_ps(x.data() + i), vinv), lo), hi);
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(cell + i), _mm_add_epi32(_mm_cvttps_epi32(_mm_mul_ps(y, two)), off));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(cell + i),
+                         _mm_add_epi32(_mm_cvttps_epi32(_mm_mul_ps(y, two)), off));
     }
 #endif
     for (; i < x.size(); ++i) cell[i] = cellOf(x[i] * inv);
@@ -118,8 +131,10 @@ inline void fitSums(std::span<const float> x, const int* cell, Lanes& xk, Lanes&
 #if defined(__SSE2__)
     __m128 axk = _mm_setzero_ps(), akk = _mm_setzero_ps();
     for (; i + 4 <= x.size(); i += 4) {
-        const __m128 k = _mm_setr_ps(kCellValue[static_cast<std::size_t>(cell[i])], kCellValue[static_cast<std::size_t>(cell[i + 1])],
-                                     kCellValue[static_cast<std::size_t>(cell[i + 2])], kCellValue[static_cast<std::size_t>(cell[i + 3])]);
+        const __m128 k = _mm_setr_ps(kCellValue[static_cast<std::size_t>(cell[i])],
+                                     kCellValue[static_cast<std::size_t>(cell[i + 1])],
+                                     kCellValue[static_cast<std::size_t>(cell[i + 2])],
+                                     kCellValue[static_cast<std::size_t>(cell[i + 3])]);
         axk = _mm_add_ps(axk, _mm_mul_ps(_mm_loadu_ps(x.data() + i), k));
         akk = _mm_add_ps(akk, _mm_mul_ps(k, k));
     }
@@ -182,7 +197,8 @@ inline float largestMagnitude(std::span<const float> x) noexcept
 #if defined(__SSE2__)
     const __m128 absMask = _mm_castsi128_ps(_mm_set1_epi32(0x7fffffff));
     __m128 vmax = _mm_setzero_ps();
-    for (; i + 4 <= x.size(); i += 4) vmax = _mm_max_ps(vmax, _mm_and_ps(_mm_loadu_ps(x.data() + i), absMask));
+    for (; i + 4 <= x.size(); i += 4)
+        vmax = _mm_max_ps(vmax, _mm_and_ps(_mm_loadu_ps(x.data() + i), absMask));
     float m[4];
     _mm_storeu_ps(m, vmax);
     amax = std::max(std::max(m[0], m[1]), std::max(m[2], m[3]));
@@ -208,8 +224,10 @@ inline double stepError(std::span<const float> x, float t) noexcept
     const __m128 vt = _mm_set1_ps(t);
     __m128 acc = _mm_setzero_ps();
     for (; i + 4 <= x.size(); i += 4) {
-        const __m128 k = _mm_setr_ps(kCellValue[static_cast<std::size_t>(cell[i])], kCellValue[static_cast<std::size_t>(cell[i + 1])],
-                                     kCellValue[static_cast<std::size_t>(cell[i + 2])], kCellValue[static_cast<std::size_t>(cell[i + 3])]);
+        const __m128 k = _mm_setr_ps(kCellValue[static_cast<std::size_t>(cell[i])],
+                                     kCellValue[static_cast<std::size_t>(cell[i + 1])],
+                                     kCellValue[static_cast<std::size_t>(cell[i + 2])],
+                                     kCellValue[static_cast<std::size_t>(cell[i + 3])]);
         const __m128 diff = _mm_sub_ps(_mm_loadu_ps(x.data() + i), _mm_mul_ps(vt, k));
         acc = _mm_add_ps(acc, _mm_mul_ps(diff, diff));
     }
@@ -235,7 +253,10 @@ inline void writeCodes(std::span<const float> x, float t, std::uint8_t* u) noexc
 }
 
 /// The scale need of a step: d must satisfy -32 d <= s <= 31 d.
-float scaleNeed(float s) noexcept { return s > 0 ? s / float(kSubScaleMax) : s / float(kSubScaleMin); }
+float scaleNeed(float s) noexcept
+{
+    return s > 0 ? s / float(kSubScaleMax) : s / float(kSubScaleMin);
+}
 
 /// Nearest sub-scale code of the ratio s/d, clamped to [-32, 31] (0 when d = 0 made it 0).
 int nearestSubScale(float ratio) noexcept
@@ -256,7 +277,10 @@ float checkedSuperScale(float need, std::uint16_t& half)
 
 }  // namespace
 
-int nearestLevel(float y) noexcept { return nearestFast(y); }
+int nearestLevel(float y) noexcept
+{
+    return nearestFast(y);
+}
 
 int nearestLevelRef(float y) noexcept
 {
@@ -264,7 +288,8 @@ int nearestLevelRef(float y) noexcept
     y = std::clamp(y, -1024.0f, 1024.0f);
     int best = 0;
     for (int i = 1; i < 16; ++i) {
-        const double k = kCodebook[static_cast<std::size_t>(i)], b = kCodebook[static_cast<std::size_t>(best)];
+        const double k = kCodebook[static_cast<std::size_t>(i)],
+                     b = kCodebook[static_cast<std::size_t>(best)];
         const double dist = std::abs(double(y) - k), bestDist = std::abs(double(y) - b);  // exact in double
         if (dist < bestDist || (dist == bestDist && std::abs(k) > std::abs(b))) best = i;
     }
@@ -373,8 +398,8 @@ std::uint16_t encodeSuperBlock(std::span<const float> x, int g, const Search& se
     return half;
 }
 
-std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search& search, std::int8_t* subScales,
-                                  std::uint8_t* codes)
+std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search& search,
+                                  std::int8_t* subScales, std::uint8_t* codes)
 {
     const std::size_t n = x.size(), gs = static_cast<std::size_t>(g);
     const std::size_t subs = (n + gs - 1) / gs;
@@ -390,7 +415,8 @@ std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search&
     for (std::size_t j = 0; j < subs; ++j) {
         const std::size_t begin = j * gs, len = std::min(gs, n - begin);
         const float ratio = steps[j] * invD;
-        const int l0 = std::clamp(static_cast<int>(std::nearbyint(std::clamp(ratio, -64.0f, 62.0f))), -32, 31);
+        const int l0 =
+            std::clamp(static_cast<int>(std::nearbyint(std::clamp(ratio, -64.0f, 62.0f))), -32, 31);
         std::vector<int> tries{l0};
         if (search.neighbours == 2) tries = {l0, l0 - 1, l0 + 1};
         if (search.neighbours == 1) tries = {l0, ratio > float(l0) ? l0 + 1 : l0 - 1};
@@ -403,7 +429,8 @@ std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search&
             Lanes e;
             for (std::size_t i = 0; i < len; ++i) {
                 const float v = x[begin + i];
-                const float diff = t == 0 ? v : v - t * kCodebook[static_cast<std::size_t>(nearestLevelRef(v * (1.0f / t)))];
+                const float diff =
+                    t == 0 ? v : v - t * kCodebook[static_cast<std::size_t>(nearestLevelRef(v * (1.0f / t)))];
                 e.add(i, diff * diff);
             }
             if (e.total() < bestErr) {
@@ -414,7 +441,8 @@ std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search&
         subScales[j] = static_cast<std::int8_t>(bestL);
         const float t = d * float(bestL);
         for (std::size_t i = 0; i < len; ++i)
-            codes[begin + i] = t == 0 ? kZeroCode : static_cast<std::uint8_t>(nearestLevelRef(x[begin + i] * (1.0f / t)));
+            codes[begin + i] =
+                t == 0 ? kZeroCode : static_cast<std::uint8_t>(nearestLevelRef(x[begin + i] * (1.0f / t)));
     }
     return half;
 }

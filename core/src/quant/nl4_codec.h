@@ -11,9 +11,9 @@
 //
 // Every fast kernel has a plain reference (suffix Ref) that tests compare byte for byte.
 
+#include "quantscope/progress.h"
 #include "quantscope/quant/quant_settings.h"
 #include "quantscope/quant/quantized_tensor.h"
-#include "quantscope/progress.h"
 #include "quantscope/tensor/matrix.h"
 
 #include <array>
@@ -69,8 +69,8 @@ float subBlockStepRef(std::span<const float> x, const Search& search) noexcept;
 /// Throws InvalidArgument when d overflows fp16.
 std::uint16_t encodeSuperBlock(std::span<const float> x, int g, const Search& search, std::int8_t* subScales,
                                std::uint8_t* codes);
-std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search& search, std::int8_t* subScales,
-                                  std::uint8_t* codes);
+std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search& search,
+                                  std::int8_t* subScales, std::uint8_t* codes);
 
 /// The whole matrix (settings already validated: nl4, 4 bits, per-group, G divides 256), rows
 /// in parallel with TBB; the same bytes at any thread count. Throws Cancelled.

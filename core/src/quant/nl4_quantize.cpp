@@ -13,7 +13,8 @@
 
 namespace qs::quant::nl4 {
 
-QuantizedTensor quantizeMatrix(const Matrix& w, std::int64_t groupSize, const Search& search, const ProgressFn& progress)
+QuantizedTensor quantizeMatrix(const Matrix& w, std::int64_t groupSize, const Search& search,
+                               const ProgressFn& progress)
 {
     QuantizedTensor q;
     q.rows = w.rows;
@@ -40,9 +41,9 @@ QuantizedTensor quantizeMatrix(const Matrix& w, std::int64_t groupSize, const Se
             for (std::int64_t b = 0; b < spr; ++b) {
                 const std::int64_t begin = b * kSuperBlock;
                 const std::int64_t len = std::min<std::int64_t>(kSuperBlock, w.cols - begin);
-                const std::uint16_t half =
-                    encodeSuperBlock(row.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(len)),
-                                     static_cast<int>(groupSize), search, sub, q.codes.data() + r * w.cols + begin);
+                const std::uint16_t half = encodeSuperBlock(
+                    row.subspan(static_cast<std::size_t>(begin), static_cast<std::size_t>(len)),
+                    static_cast<int>(groupSize), search, sub, q.codes.data() + r * w.cols + begin);
                 q.superScales[static_cast<std::size_t>(r * spr + b)] = half;
                 const float d = halfToFloat(half);
                 float* scales = q.scales.data() + r * gpr + begin / groupSize;

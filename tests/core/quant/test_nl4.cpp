@@ -5,7 +5,6 @@
 
 #include "quant/nl4_codec.h"
 #include "quant_test_util.h"
-#include "tensor/ggml_blocks.h"
 #include "quantscope/error.h"
 #include "quantscope/io/checkpoint.h"
 #include "quantscope/io/package.h"
@@ -13,6 +12,7 @@
 #include "quantscope/quant/quantize.h"
 #include "quantscope/quant/threshold_explorer.h"
 #include "quantscope/tensor/dtype.h"
+#include "tensor/ggml_blocks.h"
 
 #include <tbb/global_control.h>
 
@@ -76,14 +76,25 @@ private Q_SLOTS:
             const float y = 0.5f * static_cast<float>(h);
             ys.insert(ys.end(), {y, std::nextafter(y, -1e9f), std::nextafter(y, 1e9f)});
         }
-        const float extremes[] = {0.0f, -0.0f, std::numeric_limits<float>::denorm_min(), -std::numeric_limits<float>::denorm_min(),
-                                  std::numeric_limits<float>::max(), std::numeric_limits<float>::lowest(), 127.5f, -128.0f,
-                                  std::nextafter(127.5f, 1e9f), std::nextafter(-128.0f, -1e9f), 1e30f, -1e30f};
+        const float extremes[] = {0.0f,
+                                  -0.0f,
+                                  std::numeric_limits<float>::denorm_min(),
+                                  -std::numeric_limits<float>::denorm_min(),
+                                  std::numeric_limits<float>::max(),
+                                  std::numeric_limits<float>::lowest(),
+                                  127.5f,
+                                  -128.0f,
+                                  std::nextafter(127.5f, 1e9f),
+                                  std::nextafter(-128.0f, -1e9f),
+                                  1e30f,
+                                  -1e30f};
         ys.insert(ys.end(), std::begin(extremes), std::end(extremes));
         for (const float y : ys)
             if (nl4::nearestLevel(y) != nl4::nearestLevelRef(y))
-                QFAIL(qPrintable(QString("y = %1: fast %2, scan %3").arg(double(y), 0, 'g', 9)
-                                     .arg(nl4::nearestLevel(y)).arg(nl4::nearestLevelRef(y))));
+                QFAIL(qPrintable(QString("y = %1: fast %2, scan %3")
+                                     .arg(double(y), 0, 'g', 9)
+                                     .arg(nl4::nearestLevel(y))
+                                     .arg(nl4::nearestLevelRef(y))));
     }
 
     void tiesGoAwayFromZero()
@@ -95,9 +106,9 @@ private Q_SLOTS:
             QCOMPARE(nl4::nearestLevel(mid), int(expected));
             QCOMPARE(nl4::nearestLevelRef(mid), int(expected));
         }
-        QCOMPARE(nl4::nearestLevel(7.0f), 9);    // between 1 and 13: up to 13
-        QCOMPARE(nl4::nearestLevel(-4.5f), 7);   // between -10 and 1: down to -10
-        QCOMPARE(nl4::nearestLevel(-1e6f), 0);   // clamped onto the ends
+        QCOMPARE(nl4::nearestLevel(7.0f), 9);   // between 1 and 13: up to 13
+        QCOMPARE(nl4::nearestLevel(-4.5f), 7);  // between -10 and 1: down to -10
+        QCOMPARE(nl4::nearestLevel(-1e6f), 0);  // clamped onto the ends
         QCOMPARE(nl4::nearestLevel(1e6f), 15);
     }
 
@@ -118,7 +129,8 @@ private Q_SLOTS:
                         std::vector<std::uint8_t> cf(n), cr(n);
                         const auto hf = nl4::encodeSuperBlock(block, g, search, lf.data(), cf.data());
                         const auto hr = nl4::encodeSuperBlockRef(block, g, search, lr.data(), cr.data());
-                        const auto what = QString("g %1, n %2, block[0] %3").arg(g).arg(n).arg(double(block[0]));
+                        const auto what =
+                            QString("g %1, n %2, block[0] %3").arg(g).arg(n).arg(double(block[0]));
                         QVERIFY2(hf == hr, qPrintable(what));
                         QVERIFY2(lf == lr, qPrintable(what));
                         QVERIFY2(cf == cr, qPrintable(what));
@@ -227,7 +239,8 @@ private Q_SLOTS:
     void cancelStops()
     {
         const Matrix w = test::heavyTailed(400, 256, 2);
-        QVERIFY_THROWS_EXCEPTION(Cancelled, quantizeMatrix(w, nl4Settings(), [](double, std::string_view) { return false; }));
+        QVERIFY_THROWS_EXCEPTION(
+            Cancelled, quantizeMatrix(w, nl4Settings(), [](double, std::string_view) { return false; }));
     }
 
     void packageRoundTripIsByteIdentical()
@@ -244,7 +257,8 @@ private Q_SLOTS:
         info.byteSize = 6 * 600 * 4;
         {
             PackageWriter writer(path);
-            writer.setProvenance({"src.safetensors", std::string(64, 'b'), "safetensors", R"({"method":"nl4"})", ""});
+            writer.setProvenance(
+                {"src.safetensors", std::string(64, 'b'), "safetensors", R"({"method":"nl4"})", ""});
             const auto m = measure(w, q);
             writer.addQuantized(info, q, m);
             // codes 4 bits + 16 levels x 4 B + 18 super-scales x 2 B + 228 6-bit codes
@@ -271,7 +285,8 @@ private Q_SLOTS:
         std::ifstream in(path, std::ios::binary);
         const std::string bytes{std::istreambuf_iterator<char>(in), {}};
         const auto cut = std::filesystem::path(tmp.path().toStdString()) / "cut.qs.h5";
-        std::ofstream(cut, std::ios::binary).write(bytes.data(), static_cast<std::streamsize>(bytes.size() - 200));
+        std::ofstream(cut, std::ios::binary)
+            .write(bytes.data(), static_cast<std::streamsize>(bytes.size() - 200));
         QVERIFY_THROWS_EXCEPTION(Error, openCheckpoint(cut)->readMatrix(0));
     }
 
@@ -289,7 +304,8 @@ private Q_SLOTS:
         ggml::dequantizeBlocks(DType::Q4_K, packed.data(), d.values.data(), blocks);
         const TensorMetrics q4k = compareMatrices(w, d);
         const double q4kBpw = 8.0 * double(tr.blockBytes) / double(tr.blockElements);
-        qInfo("nl4 rel_err %.5f at %.4f bpw; Q4_K %.5f at %.4f bpw", mine.relErr, mine.bpw, q4k.relErr, q4kBpw);
+        qInfo("nl4 rel_err %.5f at %.4f bpw; Q4_K %.5f at %.4f bpw", mine.relErr, mine.bpw, q4k.relErr,
+              q4kBpw);
         QVERIFY(mine.bpw <= 4.5);
         QVERIFY(mine.bpw <= q4kBpw);
         QVERIFY(mine.relErr < q4k.relErr);
