@@ -229,7 +229,10 @@ void equalBits()
     std::string best;
     for (const auto& c : cands) {
         QuantizedTensor q;
-        const double t = secondsOf([&] { q = quantizeMatrix(w, c.s); });
+        double t = secondsOf([&] { q = quantizeMatrix(w, c.s); });
+        // Fast settings get the best of 3, like the ggml and nl4 lines above: a single sub-0.2 s
+        // timing mostly measures first-touch page faults and the machine's other load.
+        if (t < 0.2) t = std::min(t, secondsOf([&] { q = quantizeMatrix(w, c.s); }, 2));
         const TensorMetrics m = measure(w, q);
         std::printf("  %-30s %9.5f %7.4f %14.1f\n", c.label, m.relErr, m.bpw, params / t / 1e6);
         if (m.bpw <= 4.5 && m.relErr < bestErr) {
