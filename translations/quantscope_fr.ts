@@ -536,6 +536,10 @@
         <translation>grille %1 bits du canal le plus large</translation>
     </message>
     <message>
+        <source>nl4 levels of the widest sub-block</source>
+        <translation>niveaux nl4 du sous-bloc le plus large</translation>
+    </message>
+    <message>
         <source>The threshold explorer is not available in this build.</source>
         <translation>L’explorateur de seuil n’est pas disponible dans cette version.</translation>
     </message>

@@ -535,6 +535,10 @@
         <translation>最宽通道的 %1 位网格</translation>
     </message>
     <message>
+        <source>nl4 levels of the widest sub-block</source>
+        <translation>最宽子块的 nl4 级别</translation>
+    </message>
+    <message>
         <source>The threshold explorer is not available in this build.</source>
         <translation>此版本不提供阈值探索器。</translation>
     </message>

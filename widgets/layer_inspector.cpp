@@ -34,6 +34,14 @@ std::vector<double> symmetricGridLevels(double range, int bits, IntRange intRang
     return levels;
 }
 
+std::vector<double> nl4GridLevels(double range)
+{
+    std::vector<double> levels;
+    if (!(range > 0)) return levels;
+    for (const float k : nl4Levels()) levels.push_back(k * range / 127.0);
+    return levels;
+}
+
 LayerInspector::LayerInspector(ModelDocument* document, QWidget* parent)
     : QWidget(parent),
       m_document(document),
@@ -206,6 +214,8 @@ void LayerInspector::updateGrid()
     if (!m_summary) return m_histogram->setGrid({}, {});
     // Drawn grid: symmetric RTN over the widest channel's normal values, i.e. range
     // min(max|w|, the farther ±nσ bound) — per channel every row has its own, narrower grid.
+    if (m_settings.method == QuantMethod::Nl4)  // no outliers; each sub-block scales its own levels
+        return m_histogram->setGrid(nl4GridLevels(m_summary->stats.absmax), tr("nl4 levels of the widest sub-block"));
     const double t = m_settings.sigma > 0 ? m_settings.sigma * m_summary->stats.std : INFINITY;
     const double bound = std::max(std::abs(m_summary->stats.mean - t), std::abs(m_summary->stats.mean + t));
     const double range = std::min(m_summary->stats.absmax, bound);

@@ -84,5 +84,8 @@ private:
 
 /// Dequantized levels of the symmetric RTN grid with range r at `bits` (restricted range).
 std::vector<double> symmetricGridLevels(double range, int bits, IntRange intRange);
+/// nl4's levels for a sub-block whose largest |value| is `range` (the ±127 end of the codebook
+/// maps onto it, as the encoder's first candidate does).
+std::vector<double> nl4GridLevels(double range);
 
 }  // namespace qs::gui

@@ -153,8 +153,14 @@ private Q_SLOTS:
         window.browser()->selectTensor(*window.document()->checkpoint()->find("layers.0.attention.wq.weight"));
         QVERIFY(loaded.wait(10000));
         QTRY_COMPARE(window.controls()->relErrLabel()->text(), QStringLiteral("—"));
+        // The histogram draws nl4's 16 non-uniform levels, then the 15 of the 4-bit RTN grid.
+        HistogramChart* hist = window.inspector()->histogram();
+        hist->redraw();
+        QCOMPARE(hist->gridLevelsDrawn(), std::size_t(16));
         method->setCurrentIndex(method->findData(int(qs::QuantMethod::Rtn)));
         QTRY_VERIFY(window.controls()->relErrLabel()->text() != QStringLiteral("—"));
+        hist->redraw();
+        QCOMPARE(hist->gridLevelsDrawn(), std::size_t(15));
         method->setCurrentIndex(nl4);
         QTRY_COMPARE(window.controls()->relErrLabel()->text(), QStringLiteral("—"));
         // Compare nl4 (chosen) with rtn per channel, then rtn (chosen) with nl4 (the reference

@@ -1,5 +1,7 @@
 #include "quantscope/quant/quant_settings.h"
 
+#include "quant/nl4_codec.h"
+
 #include "quantscope/error.h"
 
 #include <array>
@@ -68,6 +70,7 @@ void validateNl4(const QuantSettings& s)
 
 std::string_view methodName(QuantMethod m) noexcept { return nameOf(kMethods, m); }
 std::optional<QuantMethod> methodFromName(std::string_view n) noexcept { return lookup(kMethods, n); }
+std::span<const float> nl4Levels() noexcept { return quant::nl4::kCodebook; }
 std::string_view granularityName(Granularity g) noexcept { return nameOf(kGranularities, g); }
 std::string_view intRangeName(IntRange r) noexcept { return nameOf(kIntRanges, r); }
 std::string_view solverName(RangeSolver s) noexcept { return nameOf(kSolvers, s); }

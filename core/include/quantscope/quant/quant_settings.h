@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -51,6 +52,8 @@ struct QuantSettings {
 
 std::string_view methodName(QuantMethod m) noexcept;        ///< "rtn", "rtn-mse", "easyquant", "nl4"
 std::optional<QuantMethod> methodFromName(std::string_view) noexcept;
+/// nl4's 16 codebook values (IQ4_NL's integers, ascending; a sub-block's step multiplies them).
+std::span<const float> nl4Levels() noexcept;
 std::string_view granularityName(Granularity g) noexcept;   ///< "tensor", "channel", "group"
 std::string_view intRangeName(IntRange r) noexcept;         ///< "restricted", "full", "easyquant"
 std::string_view solverName(RangeSolver s) noexcept;        ///< "adam", "search", "minmax"
