@@ -348,6 +348,12 @@ StepChoice fp16RangeSearch(const ValueIndex& v, IntBounds bd)
 
 StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
 {
+    std::vector<Breakpoint> breaks;
+    return fp16RangeSearchSmall(x, bd, breaks);
+}
+
+StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd, std::vector<Breakpoint>& breaks)
+{
     const double m = maxAbs(x);
     if (x.empty() || !(m > 0)) return {0, 0};
     const double base = m / bd.qmax;
@@ -390,12 +396,6 @@ StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
     // ±(j-1) when Δ passes a/(j-½); S2 falls by 2j-1 and S1 by a. L is continuous (at a
     // breakpoint the value is equidistant from both levels), so each piece is a closed interval.
     double s2 = 0, s1 = 0, total = 0;
-    struct Break {
-        double delta;
-        double dS2;
-        double dS1;
-    };
-    thread_local std::vector<Break> breaks;
     breaks.clear();
     for (const float v : x) {
         const double a = std::abs(double(v));
@@ -418,7 +418,7 @@ StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
             }
         }
     }
-    std::sort(breaks.begin(), breaks.end(), [](const Break& l, const Break& r) { return l.delta < r.delta; });
+    std::sort(breaks.begin(), breaks.end(), [](const Breakpoint& l, const Breakpoint& r) { return l.delta < r.delta; });
     int bestCode = -1;
     double bestLoss = kInf;
     int next = first;  // the first code not yet inside a piece; pieces only move up
@@ -438,7 +438,7 @@ StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds bd)
         next = top + 1;
         nextValue = next <= last ? halfValue(next) : kInf;
     };
-    for (const Break& b : breaks) {
+    for (const Breakpoint& b : breaks) {
         piece(b.delta);
         s2 += b.dS2;
         s1 += b.dS1;

@@ -13,6 +13,7 @@
 #include "quantscope/quant/quant_settings.h"
 
 #include <span>
+#include <vector>
 
 namespace qs::quant {
 
@@ -42,6 +43,14 @@ StepChoice fp16RangeSearch(const ValueIndex& v, IntBounds b);
 /// sorted once, and in each piece between breakpoints the convex quadratic L is minimized over
 /// the fp16 steps inside it (the two codes around its minimizer). O(n·levels·log) — cheaper than
 /// the branch and bound's fixed costs below kSmallUnit values.
+/// `breaks` is scratch for the unit's breakpoints (reused across units by the caller).
+struct Breakpoint {
+    double delta;  ///< where a value moves one level toward zero
+    double dS2;    ///< the change of Σq² there
+    double dS1;    ///< the change of Σq·x there
+};
+StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds b, std::vector<Breakpoint>& breaks);
+/// The same with its own scratch (tests).
 StepChoice fp16RangeSearchSmall(std::span<const float> x, IntBounds b);
 constexpr std::size_t kSmallUnit = 256;
 /// Reference: every fp16 step of the window scored with the O(n) loss. Tests only.

@@ -34,7 +34,7 @@ UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, Uni
         return {storedScale(delta, s.fp16Scales), -b.qmin};
     }
     if (s.method == QuantMethod::EasyQuant && s.fp16Scales && x.size() <= kSmallUnit)
-        return {float(fp16RangeSearchSmall(x, b).delta), -b.qmin};
+        return {float(fp16RangeSearchSmall(x, b, scratch.breaks).delta), -b.qmin};
     scratch.index.assign(x);
     if (s.method == QuantMethod::RtnMse) return {float(clipGridSearch(scratch.index, b, s).delta), -b.qmin};
     return {float(searchStoredScale(scratch.index, b, s.fp16Scales).delta), -b.qmin};
