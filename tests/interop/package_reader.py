@@ -147,7 +147,7 @@ def dequantize(np, g, name):
 def read_package(np, h5py, path, source):
     """{name: ("quantized", float32 array) | ("raw", dtype, shape, bytes)} and coverage counters."""
     f = h5py.File(path, "r")
-    if text(f.attrs["format"]) != "quantscope-package" or int(f.attrs["format_version"]) != 1:
+    if text(f.attrs["format"]) != "quantscope-package" or int(f.attrs["format_version"]) not in (1, 2):
         raise Mismatch(f"{path}: format {f.attrs['format']!r} version {f.attrs['format_version']}")
     prov = f["provenance"].attrs
     for key in ("quantscope_version", "source_file", "source_sha256", "source_format", "config_json", "created_utc"):

@@ -14,6 +14,7 @@
 #include "quantscope/tensor/dtype.h"
 #include "tensor/ggml_blocks.h"
 
+#include <hdf5.h>
 #include <tbb/global_control.h>
 
 #include <QTemporaryDir>
@@ -288,6 +289,55 @@ private Q_SLOTS:
         std::ofstream(cut, std::ios::binary)
             .write(bytes.data(), static_cast<std::streamsize>(bytes.size() - 200));
         QVERIFY_THROWS_EXCEPTION(Error, openCheckpoint(cut)->readMatrix(0));
+    }
+
+    void packageFormatVersionNamesTheNl4Encoding()
+    {
+        // A package holding an nl4 tensor is format version 2, any other stays 1 (version-1
+        // readers open it); a version this reader does not know is refused by number.
+        QTemporaryDir tmp;
+        const Matrix w = test::heavyTailed(4, 256, 5);
+        TensorInfo info;
+        info.name = "layers.0.attention.wq.weight";
+        info.shape = {4, 256};
+        info.dtype = DType::F32;
+        info.role = TensorRole::Linear;
+        info.byteSize = 4 * 256 * 4;
+        auto write = [&](const char* name, const QuantSettings& s) {
+            const auto path = std::filesystem::path(tmp.path().toStdString()) / name;
+            const auto q = quantizeMatrix(w, s);
+            PackageWriter writer(path);
+            writer.setProvenance({"src.safetensors", std::string(64, 'c'), "safetensors", "{}", ""});
+            const auto m = measure(w, q);
+            writer.addQuantized(info, q, m);
+            writer.commit({1024, 1024, m.bpw, 4096, writer.payloadBytes()});
+            return path;
+        };
+        auto version = [](const std::filesystem::path& path, std::int64_t* set = nullptr) {
+            const hid_t f = H5Fopen(path.c_str(), set ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+            const hid_t a = H5Aopen(f, "format_version", H5P_DEFAULT);
+            std::int64_t v = -1;
+            if (set) H5Awrite(a, H5T_NATIVE_INT64, set);
+            H5Aread(a, H5T_NATIVE_INT64, &v);
+            H5Aclose(a);
+            H5Fclose(f);
+            return v;
+        };
+        QuantSettings rtn;
+        rtn.method = QuantMethod::Rtn;
+        const auto uniform = write("uniform.qs.h5", rtn);
+        const auto nl4 = write("nl4.qs.h5", nl4Settings(16));
+        QCOMPARE(version(uniform), std::int64_t(1));
+        QCOMPARE(version(nl4), std::int64_t(2));
+        QCOMPARE(openCheckpoint(nl4)->readMatrix(0).values.size(), std::size_t(1024));
+        std::int64_t future = 3;
+        QCOMPARE(version(nl4, &future), std::int64_t(3));
+        try {
+            openCheckpoint(nl4);
+            QFAIL("a version-3 package was opened");
+        } catch (const UnsupportedError& e) {
+            QVERIFY2(std::string(e.what()).find("version 3") != std::string::npos, e.what());
+        }
     }
 
     void beatsQ4KAtFewerBitsOnHeavyTails()

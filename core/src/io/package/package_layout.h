@@ -15,7 +15,12 @@ namespace qs::package {
 inline constexpr const char* kFormatAttr = "format";
 inline constexpr const char* kFormatValue = "quantscope-package";
 inline constexpr const char* kVersionAttr = "format_version";
+/// Version 1: uniform-grid tensors only. Version 2 adds the nl4 encoding; a package is written as
+/// version 2 only when it holds an nl4 tensor, so every other package still opens in version-1
+/// readers, and a version-1 reader refuses an nl4 package by its version instead of failing on
+/// a missing dataset.
 inline constexpr std::int64_t kVersion = 1;
+inline constexpr std::int64_t kVersionNl4 = 2;
 inline constexpr const char* kTensorsGroup = "tensors";
 inline constexpr const char* kProvenanceGroup = "provenance";
 inline constexpr const char* kMetadataGroup = "metadata";

@@ -54,9 +54,9 @@ public:
             io::h5::readStringAttr(m_file.get(), package::kFormatAttr, m_path) != package::kFormatValue)
             throw FormatError(m_path, "/@format", 0, "not a QuantScope package");
         const auto version = io::h5::readIntAttr(m_file.get(), package::kVersionAttr, m_path);
-        if (version != package::kVersion)
+        if (version < package::kVersion || version > package::kVersionNl4)
             throw UnsupportedError(m_path + ": package format version " + std::to_string(version) +
-                                   " (this QuantScope reads version 1)");
+                                   " (this QuantScope reads versions 1 and 2)");
         m_tensors = io::h5::Handle(H5Gopen2(m_file.get(), package::kTensorsGroup, H5P_DEFAULT), H5Gclose);
         if (!m_tensors.valid()) throw FormatError(m_path, "/tensors", 0, "group missing");
     }

@@ -75,6 +75,7 @@ struct PackageWriter::Impl {
     io::h5::Handle half = io::h5::halfType();
     std::size_t count = 0;
     std::uint64_t payload = 0;
+    bool hasNl4 = false;  ///< the package needs format version 2
 
     Impl(const std::filesystem::path& target, std::span<const std::filesystem::path> inputs) : out(target, inputs)
     {
@@ -178,6 +179,7 @@ void PackageWriter::addQuantized(const TensorInfo& source, const QuantizedTensor
         m_impl->payload += q.scales.size() * (halfScales ? 2 : 4) + q.offsets.size() * 4;
     } else {
         // nl4: the codebook, one fp16 scale per super-block and a 6-bit code per group.
+        m_impl->hasNl4 = true;
         const auto subCodes = package::nl4SubScaleCodes(q, source.name);
         const auto packedSub = package::packBits(subCodes, package::kSubScaleBits);
         io::h5::writeAttr(gid, "encoding", std::string(package::kNl4Encoding));
@@ -208,6 +210,12 @@ void PackageWriter::commit(const PackageTotals& t)
 {
     const auto lock = io::h5::hdf5Lock();
     const hid_t root = m_impl->file.get();
+    if (m_impl->hasNl4) {  // overwritten in place: the attribute keeps its spot near the file start
+        io::h5::Handle attr(H5Aopen(root, package::kVersionAttr, H5P_DEFAULT), H5Aclose);
+        const std::int64_t v = package::kVersionNl4;
+        if (!attr.valid() || H5Awrite(attr.get(), H5T_NATIVE_INT64, &v) < 0)
+            throw IoError(m_impl->out.target().string() + ": cannot set the package format version");
+    }
     io::h5::writeAttr(root, "tensor_count", std::int64_t(m_impl->count));
     io::h5::Handle g(H5Gcreate2(root, "totals", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), H5Gclose);
     io::h5::writeAttr(g.get(), "total_params", t.totalParams);
