@@ -41,6 +41,18 @@ QuantSettings nl4Settings(std::int64_t group = 16)
     return s;
 }
 
+/// The catalog entry of an F32 linear weight of `rows` x `cols`, as a package writer wants it.
+TensorInfo linearWeight(const char* name, std::int64_t rows, std::int64_t cols)
+{
+    TensorInfo info;
+    info.name = name;
+    info.shape = {rows, cols};
+    info.dtype = DType::F32;
+    info.role = TensorRole::Linear;
+    info.byteSize = static_cast<std::uint64_t>(rows * cols * 4);
+    return info;
+}
+
 /// Sub-blocks that stress the encoder: heavy tails, one spike, all zeros, one sign only,
 /// values near fp16's limits, exact ties in |x|.
 std::vector<std::vector<float>> awkwardBlocks(std::size_t n, std::mt19937& rng)
@@ -250,12 +262,7 @@ private Q_SLOTS:
         const auto path = std::filesystem::path(tmp.path().toStdString()) / "nl4.qs.h5";
         const Matrix w = test::heavyTailed(6, 600, 12);
         const auto q = quantizeMatrix(w, nl4Settings(16));
-        TensorInfo info;
-        info.name = "layers.0.feed_forward.w1.weight";
-        info.shape = {6, 600};
-        info.dtype = DType::F32;
-        info.role = TensorRole::Linear;
-        info.byteSize = 6 * 600 * 4;
+        const TensorInfo info = linearWeight("layers.0.feed_forward.w1.weight", 6, 600);
         {
             PackageWriter writer(path);
             writer.setProvenance(
@@ -297,12 +304,7 @@ private Q_SLOTS:
         // readers open it); a version this reader does not know is refused by number.
         QTemporaryDir tmp;
         const Matrix w = test::heavyTailed(4, 256, 5);
-        TensorInfo info;
-        info.name = "layers.0.attention.wq.weight";
-        info.shape = {4, 256};
-        info.dtype = DType::F32;
-        info.role = TensorRole::Linear;
-        info.byteSize = 4 * 256 * 4;
+        const TensorInfo info = linearWeight("layers.0.attention.wq.weight", 4, 256);
         auto write = [&](const char* name, const QuantSettings& s) {
             const auto path = std::filesystem::path(tmp.path().toStdString()) / name;
             const auto q = quantizeMatrix(w, s);
