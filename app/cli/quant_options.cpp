@@ -1,6 +1,8 @@
 #include "quant_options.h"
 
 #include <map>
+#include <string>
+#include <vector>
 
 namespace qs::cli {
 
@@ -12,6 +14,14 @@ E pick(const std::map<std::string, E>& table, const std::string& key)
     return table.at(key);  // CLI11's IsMember check already rejected anything else
 }
 
+/// core's method table, so a method added there is offered here without a second list.
+std::vector<std::string> methodChoices()
+{
+    std::vector<std::string> out;
+    for (const auto name : methodNames()) out.emplace_back(name);
+    return out;
+}
+
 }  // namespace
 
 void addQuantOptions(CLI::App* app, QuantOptions& o, const std::function<void()>& given)
@@ -21,7 +31,7 @@ void addQuantOptions(CLI::App* app, QuantOptions& o, const std::function<void()>
     };
     app->add_option("--method,-m", o.method,
                     "Quantization method (nl4: the non-linear 4-bit format, needs --bits 4 --group 16 or 32)")
-        ->check(CLI::IsMember({"rtn", "rtn-mse", "easyquant", "nl4"}))
+        ->check(CLI::IsMember(methodChoices()))
         ->capture_default_str()
         ->each(mark);
     app->add_option("--bits,-b", o.bits, "Bits per weight code (2-8)")

@@ -70,6 +70,12 @@ void validateNl4(const QuantSettings& s)
 
 std::string_view methodName(QuantMethod m) noexcept { return nameOf(kMethods, m); }
 std::optional<QuantMethod> methodFromName(std::string_view n) noexcept { return lookup(kMethods, n); }
+std::vector<std::string_view> methodNames()
+{
+    std::vector<std::string_view> names;
+    for (const auto& [method, name] : kMethods) names.push_back(name);
+    return names;
+}
 std::span<const float> nl4Levels() noexcept { return quant::nl4::kCodebook; }
 std::string_view granularityName(Granularity g) noexcept { return nameOf(kGranularities, g); }
 std::string_view intRangeName(IntRange r) noexcept { return nameOf(kIntRanges, r); }

@@ -55,6 +55,11 @@ private Q_SLOTS:
             QCOMPARE(solverFromName(solverName(s)), std::optional(s));
         QCOMPARE(methodName(QuantMethod::RtnMse), std::string_view("rtn-mse"));
         QVERIFY(!methodFromName("gptq"));
+        // The list front ends offer (the CLI's --method check) is every method, in enum order.
+        const auto names = methodNames();
+        QCOMPARE(names.size(), std::size_t(4));
+        for (std::size_t i = 0; i < names.size(); ++i)
+            QCOMPARE(methodFromName(names[i]), std::optional(static_cast<QuantMethod>(i)));
     }
 
     void validateNamesTheBadField()

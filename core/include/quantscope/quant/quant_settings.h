@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <vector>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,8 @@ struct QuantSettings {
 
 std::string_view methodName(QuantMethod m) noexcept;        ///< "rtn", "rtn-mse", "easyquant", "nl4"
 std::optional<QuantMethod> methodFromName(std::string_view) noexcept;
+/// Every method's name, in enum order: what a front end offers (the CLI's --method check).
+std::vector<std::string_view> methodNames();
 /// nl4's 16 codebook values (IQ4_NL's integers, ascending; a sub-block's step multiplies them).
 std::span<const float> nl4Levels() noexcept;
 std::string_view granularityName(Granularity g) noexcept;   ///< "tensor", "channel", "group"
