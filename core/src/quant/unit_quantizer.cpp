@@ -33,8 +33,10 @@ UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, Uni
             delta = double(maxAbs(x)) / b.qmax;
         return {storedScale(delta, s.fp16Scales), -b.qmin};
     }
-    if (s.method == QuantMethod::EasyQuant && s.fp16Scales && x.size() <= kSmallUnit)
-        return {float(fp16RangeSearchSmall(x, b, scratch.breaks).delta), -b.qmin};
+    if (s.method == QuantMethod::EasyQuant && s.fp16Scales) {
+        if (x.size() <= kSmallUnit) return {float(fp16RangeSearchSmall(x, b, scratch.breaks).delta), -b.qmin};
+        if (const auto r = fp16StepSweep(x, b, scratch.sweep)) return {float(r->delta), -b.qmin};
+    }
     scratch.index.assign(x);
     if (s.method == QuantMethod::RtnMse) return {float(clipGridSearch(scratch.index, b, s).delta), -b.qmin};
     return {float(searchStoredScale(scratch.index, b, s.fp16Scales).delta), -b.qmin};

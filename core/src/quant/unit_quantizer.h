@@ -2,6 +2,7 @@
 // One unit (the whole tensor, a channel or a group): choose its scale (and zero point) from
 // its normal values per the method, then write its codes.
 
+#include "quant/fp16_step_sweep.h"
 #include "quant/range_search.h"
 #include "quant/value_index.h"
 #include "quantscope/quant/quant_settings.h"
@@ -22,6 +23,7 @@ struct UnitScratch {
     std::vector<float> normals;
     ValueIndex index;
     std::vector<Breakpoint> breaks;  ///< small units' fp16 search
+    StepSweepScratch sweep;          ///< large units' fp16 search
 };
 
 /// Chooses the unit's parameters from `normals` (its values without outliers):

@@ -1,6 +1,7 @@
 // EasyQuant: the exact gradient, the exact range search against its brute-force reference,
 // search <= adam, rtn-mse <= rtn, outlier handling, thread-count independence, progress.
 
+#include "quant/fp16_step_sweep.h"
 #include "quant/outliers.h"
 #include "quant/range_search.h"
 #include "quant/scalar_quant.h"
@@ -124,6 +125,14 @@ private Q_SLOTS:
                 const auto fast = fp16RangeSearch(sv, b);
                 const auto ref = fp16RangeSearchRef(x.values, b);
                 const auto small = fp16RangeSearchSmall(x.values, b);
+                StepSweepScratch scratch;
+                const auto swept = fp16StepSweep(x.values, b, scratch);
+                // The sweep takes the restricted (symmetric) grid and declines the others.
+                QCOMPARE(swept.has_value(), b.qmax == -b.qmin);
+                if (swept)
+                    QVERIFY2(std::abs(swept->loss - ref.loss) <= kSearchRelTol * ref.loss,
+                             qPrintable(QString("sweep, seed %1 bits %2: %3 at %4, ref %5 at %6").arg(seed).arg(bits)
+                                            .arg(swept->loss, 0, 'g', 17).arg(swept->delta, 0, 'g', 9).arg(ref.loss, 0, 'g', 17).arg(ref.delta, 0, 'g', 9)));
                 QVERIFY2(std::abs(small.loss - ref.loss) <= kSearchRelTol * ref.loss,
                          qPrintable(QString("small, seed %1 bits %2: %3 at %4, ref %5 at %6").arg(seed).arg(bits)
                                         .arg(small.loss, 0, 'g', 17).arg(small.delta, 0, 'g', 9).arg(ref.loss, 0, 'g', 17).arg(ref.delta, 0, 'g', 9)));
@@ -133,6 +142,41 @@ private Q_SLOTS:
                 QCOMPARE(double(halfToFloat(floatToHalf(float(fast.delta)))), fast.delta);  // storable
             }
         }
+    }
+
+    void stepSweepMatchesBranchAndBoundOnChannels()
+    {
+        // Channel-sized units (the sweep's purpose) with whole-matrix 3-sigma outliers removed,
+        // like the search solver sees them: the sweep and the index's branch and bound both
+        // claim the exact fp16 minimum, so their losses agree; every chosen step is an fp16
+        // value; and the loss reported is the step's real loss.
+        const Matrix w = test::heavyTailed(12, 4096, 41);
+        const auto mom = outlierMoments(w, false)[0];
+        StepSweepScratch scratch;
+        int compared = 0;
+        for (std::int64_t r = 0; r < w.rows; ++r) {
+            std::vector<float> x;
+            for (const float v : w.row(r))
+                if (std::abs(v - mom.mean) < 3 * mom.stddev) x.push_back(v);
+            if (r % 3 == 0)
+                for (auto& v : x) v = halfToFloat(floatToHalf(v));  // fp16 weights: exact ties
+            for (int bits : {2, 3, 4, 8}) {
+                const IntBounds b = symmetricBounds(bits, IntRange::Restricted);
+                const auto swept = fp16StepSweep(x, b, scratch);
+                QVERIFY(swept.has_value());
+                const auto bnb = fp16RangeSearch(ValueIndex(x), b);
+                QVERIFY2(std::abs(swept->loss - bnb.loss) <= kSearchRelTol * bnb.loss,
+                         qPrintable(QString("row %1 bits %2: sweep %3 at %4, branch and bound %5 at %6").arg(r).arg(bits)
+                                        .arg(swept->loss, 0, 'g', 17).arg(swept->delta, 0, 'g', 9).arg(bnb.loss, 0, 'g', 17).arg(bnb.delta, 0, 'g', 9)));
+                QCOMPARE(double(halfToFloat(floatToHalf(float(swept->delta)))), swept->delta);
+                QVERIFY(std::abs(naiveLoss(x, swept->delta, b.qmin, b.qmax) - swept->loss) <= kSearchRelTol * swept->loss);
+                ++compared;
+            }
+        }
+        QCOMPARE(compared, 48);
+        // A unit whose window reaches below the smallest fp16 step is left to the general path.
+        const std::vector<float> tiny{1e-7f, -2e-7f, 3e-8f};
+        QVERIFY(!fp16StepSweep(tiny, symmetricBounds(4, IntRange::Restricted), scratch).has_value());
     }
 
     void searchNeverWorseThanAdamOrRtn()
