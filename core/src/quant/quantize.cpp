@@ -73,10 +73,14 @@ std::vector<std::uint8_t> outlierMask(const Matrix& w, const QuantSettings& s)
 std::span<const float> normalsOf(const float* x, const std::uint8_t* mask, std::size_t n, std::vector<float>& buf)
 {
     if (!mask) return {x, n};
-    buf.clear();
-    for (std::size_t i = 0; i < n; ++i)
-        if (!mask[i]) buf.push_back(x[i]);
-    return buf;
+    // Branch-free compaction: every value is written, the cursor moves past normal ones only.
+    buf.resize(n);
+    std::size_t k = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        buf[k] = x[i];
+        k += mask[i] == 0;
+    }
+    return {buf.data(), k};
 }
 
 void quantizeSpan(const float* x, const std::uint8_t* mask, std::size_t n, const QuantSettings& s,
