@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -120,6 +121,15 @@ void collectOutliers(const Matrix& w, const std::vector<std::uint8_t>& mask, Qua
             std::size_t k = start[static_cast<std::size_t>(r)];
             const std::size_t base = static_cast<std::size_t>(r) * cols;
             for (std::size_t c = 0; c < cols; ++c) {
+                // Outliers are rare: skip eight clear mask bytes per step.
+                if (c + 8 <= cols) {
+                    std::uint64_t word;
+                    std::memcpy(&word, mask.data() + base + c, sizeof word);
+                    if (word == 0) {
+                        c += 7;
+                        continue;
+                    }
+                }
                 if (!mask[base + c]) continue;
                 q.outlierIndex[k] = base + c;
                 q.outlierHalf[k] = floatToHalf(w.values[base + c]);
