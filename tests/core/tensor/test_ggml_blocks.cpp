@@ -252,8 +252,8 @@ private Q_SLOTS:
     void iq4_XSByHand()
     {
         // Three blocks: scales at both ends of the 6-bit range (ls 0 and 63) and across the
-        // scales_l/scales_h split, every nibble in every sub-block (j*7 mod 16 runs through all
-        // 16 for j < 16), a negative d, and d = 0 with negative sub-scales (products are -0, as
+        // scales_l/scales_h split, every nibble in each half of every sub-block (j*7 mod 16 runs
+        // through all 16 for j < 16), a negative d, and d = 0 with negative sub-scales (products are -0, as
         // in ggml: bits are compared, not values).
         const int ls[3][8] = {{0, 63, 32, 1, 31, 33, 47, 16}, {16, 47, 33, 31, 1, 32, 63, 0}, {5, 0, 31, 32, 40, 63, 2, 9}};
         const float d[3] = {0.375f, -1.5f, 0.0f};
@@ -261,7 +261,8 @@ private Q_SLOTS:
         std::vector<float> expected;
         for (int k = 0; k < 3; ++k) {
             int nib[256];
-            for (int e = 0; e < 256; ++e) nib[e] = ((e % 32) * 7 + e / 32 + k) % 16;
+            // The high-nibble half is shifted by 5, so a swap of the two halves changes values.
+            for (int e = 0; e < 256; ++e) nib[e] = ((e % 32) * 7 + (e % 32 >= 16 ? 5 : 0) + e / 32 + k) % 16;
             const Bytes block = iq4xsBlock(d[k], ls[k], nib);
             b.insert(b.end(), block.begin(), block.end());
             for (int e = 0; e < 256; ++e)

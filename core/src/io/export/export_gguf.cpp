@@ -210,7 +210,7 @@ void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptio
     }
     if (nl4Reencoded > 0)
         warnings.push_back("nl4's non-linear codebook and 6-bit sub-scales of " + std::to_string(nl4Reencoded) +
-                           (nl4Reencoded == 1 ? " tensor was" : " tensors were") + " re-encoded as " + requested +
+                           (nl4Reencoded == 1 ? " tensor" : " tensors") + " were re-encoded as " + requested +
                            ", whose grid differs" +
                            (otherGroup ? "; quantize with --group 32 to export nl4 losslessly as IQ4_XS (for "
                                          "matrices whose rows are a multiple of 256 values)"
