@@ -56,6 +56,9 @@ std::string ggufName(const std::string& name)
     throw InvalidArgument("GGUF export: no llama.cpp name for tensor " + name);
 }
 
+/// The nl4 group size at which nl4's sub-blocks are IQ4_XS's.
+constexpr std::int64_t kIq4XsGroup = static_cast<std::int64_t>(ggml::iq4xs::kSubBlock);
+
 /// The block type of a matrix that is not written as IQ4_XS: the requested type when its rows
 /// are whole blocks, else F16.
 DType requestedOrF16(const TensorInfo& info, DType requested, std::vector<std::string>& warnings)
@@ -77,7 +80,7 @@ DType chooseType(const TensorInfo& info, const std::optional<QuantSettings>& s, 
                  std::vector<std::string>& warnings)
 {
     if (info.shape.size() < 2) return DType::F32;
-    const bool nl4At32 = s && s->method == QuantMethod::Nl4 && s->groupSize == 32;
+    const bool nl4At32 = s && s->method == QuantMethod::Nl4 && s->groupSize == kIq4XsGroup;
     if (nl4At32 && info.cols() % static_cast<std::int64_t>(ggml::kQK_K) == 0) return DType::IQ4_XS;
     const DType type = requestedOrF16(info, requested, warnings);
     // nl4 may shorten a row's last super-block; IQ4_XS may not. Say why this one is not lossless.
@@ -206,7 +209,7 @@ void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptio
             type == DType::F32)
             continue;
         ++nl4Reencoded;
-        otherGroup = otherGroup || t.settings.groupSize != 32;
+        otherGroup = otherGroup || t.settings.groupSize != kIq4XsGroup;
     }
     if (nl4Reencoded > 0)
         warnings.push_back("nl4's non-linear codebook and 6-bit sub-scales of " + std::to_string(nl4Reencoded) +
@@ -215,7 +218,7 @@ void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptio
                            (otherGroup ? "; quantize with --group 32 to export nl4 losslessly as IQ4_XS (for "
                                          "matrices whose rows are a multiple of 256 values)"
                                        : ""));
-    else if (settings.defaults.method != QuantMethod::Nl4 && options.ggufType != DType::F16 &&
+    if (settings.defaults.method != QuantMethod::Nl4 && options.ggufType != DType::F16 &&
              settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
         warnings.push_back("the " + std::to_string(settings.defaults.bits) + "-bit result was re-encoded as " +
                            requested + ", whose grid differs");
