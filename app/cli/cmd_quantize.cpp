@@ -140,7 +140,9 @@ Command addQuantizeCommand(CLI::App& parent)
     app->add_option("--dtype", opts->floatDtype, "safetensors export: float type of the dequantized weights")
         ->check(CLI::IsMember({"F16", "BF16", "F32"}))
         ->capture_default_str();
-    app->add_option("--gguf-type", opts->ggufType, "GGUF export: block type of the weight matrices")
+    app->add_option("--gguf-type", opts->ggufType,
+                    "GGUF export: block type of the weight matrices (nl4 at --group 32 is written as IQ4_XS, "
+                    "losslessly, where rows are a multiple of 256)")
         ->check(CLI::IsMember({"F16", "Q8_0", "Q4_0"}))
         ->capture_default_str();
     app->add_option("--tokenizer", opts->tokenizer,

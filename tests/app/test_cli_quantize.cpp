@@ -105,6 +105,7 @@ private Q_SLOTS:
                             "--out", gguf});
         QVERIFY2(r.code == 0, qPrintable(describe(r)));
         QVERIFY2(r.err.contains("with nl4, 4 bits") && r.err.contains("nl4's non-linear codebook"), qPrintable(describe(r)));
+        QVERIFY2(r.err.contains("quantize with --group 32 to export nl4 losslessly as IQ4_XS"), qPrintable(describe(r)));
         QVERIFY2(r.out.contains("4.4") || r.out.contains("4.6"), qPrintable(r.out));  // bpw 4 + 6/16 + 16/B
     }
 

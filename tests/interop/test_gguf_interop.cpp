@@ -2,9 +2,11 @@
 // the machine's Node.js through gguf_dump.mjs) parses what QuantScope exported from the real
 // llama2.c model, and every field it reports — header, every metadata key/type/value (the
 // tokenizer arrays element by element), every tensor's name/shape/type/offset, the data
-// section's offset — must agree with what QuantScope wrote. SKIPs when node or the package is
+// section's offset — must agree with what QuantScope wrote; nl4 at group 32 must appear as
+// IQ4_XS (23) with IQ4_XS's byte size. SKIPs when node or the package is
 // absent (scripts/install-deps.sh installs the package into build-tools/node_modules).
 #include "io/gguf/gguf_file.h"
+#include "llama2c_model.h"
 #include "quantscope/io/checkpoint.h"
 #include "quantscope/io/exporter.h"
 #include "quantscope/tensor/dtype.h"
@@ -48,6 +50,7 @@ std::uint64_t ggmlBytes(std::uint32_t type, const std::vector<std::uint64_t>& ne
     case 1: return n * 2;          // F16
     case 2: return n / 32 * 18;    // Q4_0: fp16 d + 16 bytes of nibbles
     case 8: return n / 32 * 34;    // Q8_0: fp16 d + 32 int8
+    case 23: return n / 256 * 136; // IQ4_XS: fp16 d, u16 scales_h, 4 bytes scales_l, 128 of nibbles
     default: return 0;
     }
 }
@@ -178,17 +181,17 @@ class TestGgufInterop : public QObject {
         for (std::size_t i = 1; i < extents.size(); ++i) QVERIFY(extents[i].first >= extents[i - 1].second);
     }
 
-    void check(DType blockType, std::uint32_t ggmlId)
+    /// Exports `model` as GGUF, has the independent parser read it, compares every field, and
+    /// sets `tensors` to the parser's tensor table (left empty after a failure).
+    void exportAndCompare(const fs::path& model, const ModelQuantSettings& s, DType blockType,
+                          const std::string& outName, QJsonArray& tensors)
     {
-        auto ckpt = openCheckpoint(m_model);
-        const fs::path out = fs::path(m_tmp.path().toStdString()) / ("stories260K." + std::string(dtypeName(blockType)) + ".gguf");
+        auto ckpt = openCheckpoint(model);
+        const fs::path out = fs::path(m_tmp.path().toStdString()) / outName;
         ExportOptions o;
         o.format = ExportFormat::Gguf;
         o.ggufType = blockType;
         o.tokenizer = m_tokenizer;
-        ModelQuantSettings s;
-        s.defaults.method = QuantMethod::EasyQuant;
-        s.defaults.bits = blockType == DType::Q4_0 ? 4 : 8;
         exportQuantized(*ckpt, s, out, o);
 
         const MappedFile f(out);
@@ -202,9 +205,9 @@ class TestGgufInterop : public QObject {
         if (QTest::currentTestFailed()) return;
         compareTensorTable(g, js);
         if (QTest::currentTestFailed()) return;
+        QCOMPARE(g.tensors.size(), ckpt->tensors().size());
 
         // And what the independent parser saw is what the exporter meant to write.
-        QCOMPARE(g.tensors.size(), ckpt->tensors().size());
         const auto kvs = js.value("kvs").toArray();
         const auto tokens = std::find_if(kvs.begin(), kvs.end(), [](const QJsonValue& kv) {
             return kv.toObject().value("key").toString() == "tokenizer.ggml.tokens";
@@ -212,7 +215,18 @@ class TestGgufInterop : public QObject {
         QVERIFY(tokens != kvs.end());
         QCOMPARE(text(tokens->toObject().value("length")), QString("512"));
         QCOMPARE(tokens->toObject().value("value").toArray()[1].toString(), QString("<s>"));
-        for (const auto& t : js.value("tensors").toArray()) {
+        tensors = js.value("tensors").toArray();
+    }
+
+    void check(DType blockType, std::uint32_t ggmlId)
+    {
+        ModelQuantSettings s;
+        s.defaults.method = QuantMethod::EasyQuant;
+        s.defaults.bits = blockType == DType::Q4_0 ? 4 : 8;
+        QJsonArray tensors;
+        exportAndCompare(m_model, s, blockType, "stories260K." + std::string(dtypeName(blockType)) + ".gguf", tensors);
+        QVERIFY(!tensors.isEmpty());
+        for (const auto& t : tensors) {
             const auto o2 = t.toObject();
             const auto name = o2.value("name").toString();
             const auto nDims = o2.value("nDims").toInt();
@@ -238,6 +252,32 @@ private Q_SLOTS:
     void f16AgreesWithHuggingFaceParser() { check(DType::F16, 1); }
     void q8_0AgreesWithHuggingFaceParser() { check(DType::Q8_0, 8); }
     void q4_0AgreesWithHuggingFaceParser() { check(DType::Q4_0, 2); }
+
+    void nl4Group32IsIq4XsForHuggingFaceParser()
+    {
+        // A dim-256 model made of stories260K's weights (its own rows of 64 fit no IQ4_XS block):
+        // the attention and w1/w3 matrices (rows of 256) must be IQ4_XS (23) with 136 bytes per
+        // 256 values (checked in compareTensorTable), ffn_down (rows of 288) the Q4_0 fallback.
+        const fs::path wide = fs::path(m_tmp.path().toStdString()) / "wide256.bin";
+        test::writeLlama2cModel(wide, {}, test::llama2cWeights(m_model));
+        ModelQuantSettings s;
+        s.defaults.method = QuantMethod::Nl4;
+        s.defaults.granularity = Granularity::PerGroup;
+        s.defaults.groupSize = 32;
+        QJsonArray tensors;
+        exportAndCompare(wide, s, DType::Q4_0, "wide256.nl4.gguf", tensors);
+        QVERIFY(!tensors.isEmpty());
+        int iq4xs = 0;
+        for (const auto& t : tensors) {
+            const auto o2 = t.toObject();
+            const auto name = o2.value("name").toString();
+            const bool lossless = name.startsWith("blk.") && o2.value("nDims").toInt() == 2 && !name.contains("ffn_down");
+            const int expected = o2.value("nDims").toInt() == 1 ? 0 : lossless ? 23 : 2;
+            QVERIFY2(o2.value("type").toInt() == expected, qPrintable(name));
+            iq4xs += lossless;
+        }
+        QCOMPARE(iq4xs, 6);
+    }
 };
 
 QTEST_APPLESS_MAIN(TestGgufInterop)

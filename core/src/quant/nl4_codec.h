@@ -19,6 +19,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <vector>
 
 namespace qs::quant::nl4 {
@@ -76,5 +77,12 @@ std::uint16_t encodeSuperBlockRef(std::span<const float> x, int g, const Search&
 /// in parallel with TBB; the same bytes at any thread count. Throws Cancelled.
 QuantizedTensor quantizeMatrix(const Matrix& w, std::int64_t groupSize, const Search& search,
                                const ProgressFn& progress = {});
+
+/// The sub-scale codes of an nl4 tensor, biased to l - kSubScaleMin in [0, 63] (what the package
+/// stores, and IQ4_XS's ls), one per group in row-major order. A QuantizedTensor keeps only the
+/// products scales = d * l, so l is recovered as the code whose d * l equals the scale bit for
+/// bit (the sign of a zero included): a writer that stores (d, l) reproduces dequantize()
+/// exactly. Throws InvalidArgument naming `name` when the tensor is not a consistent nl4 tensor.
+std::vector<std::uint8_t> biasedSubScaleCodes(const QuantizedTensor& q, const std::string& name);
 
 }  // namespace qs::quant::nl4

@@ -10,6 +10,9 @@
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+#include <optional>
 
 namespace qs::quant::nl4 {
 
@@ -55,6 +58,47 @@ QuantizedTensor quantizeMatrix(const Matrix& w, std::int64_t groupSize, const Se
     });
     if (tracker.cancelled()) throw Cancelled();
     return q;
+}
+
+namespace {
+
+/// The code l in [-32, 31] with d * l == scale bit for bit, or nullopt. When d is a zero every
+/// product is a zero, and only its sign tells the codes apart: -1 flips the sign, 0 keeps it.
+std::optional<int> subScaleCode(float scale, float d) noexcept
+{
+    int l = 0;
+    if (d != 0) {
+        const float ratio = scale / d;
+        if (!(ratio >= kSubScaleMin && ratio <= kSubScaleMax) || ratio != std::nearbyint(ratio)) return std::nullopt;
+        l = static_cast<int>(ratio);
+    } else if (std::signbit(scale) != std::signbit(d)) {
+        l = -1;
+    }
+    if (std::bit_cast<std::uint32_t>(d * static_cast<float>(l)) != std::bit_cast<std::uint32_t>(scale))
+        return std::nullopt;
+    return l;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> biasedSubScaleCodes(const QuantizedTensor& q, const std::string& name)
+{
+    const std::int64_t gpr = q.groupsPerRow(), spr = q.superBlocksPerRow();
+    if (q.granularity != Granularity::PerGroup || q.groupSize <= 0 || q.superBlock <= 0 ||
+        q.superBlock % q.groupSize != 0 || q.superScales.size() != static_cast<std::size_t>(q.rows * spr) ||
+        q.scales.size() != static_cast<std::size_t>(q.rows * gpr) || q.levels.size() != (std::size_t(1) << q.bits))
+        throw InvalidArgument("inconsistent nl4 tensor " + name);
+    std::vector<std::uint8_t> codes(q.scales.size());
+    for (std::size_t u = 0; u < q.scales.size(); ++u) {
+        const auto r = static_cast<std::int64_t>(u) / gpr, k = static_cast<std::int64_t>(u) % gpr;
+        const float d = halfToFloat(q.superScales[static_cast<std::size_t>(r * spr + k * q.groupSize / q.superBlock)]);
+        const auto l = subScaleCode(q.scales[u], d);
+        if (!l)
+            throw InvalidArgument("nl4 tensor " + name + ": scale " + std::to_string(q.scales[u]) + " of group " +
+                                  std::to_string(u) + " is not its super-scale times a 6-bit code");
+        codes[u] = static_cast<std::uint8_t>(*l - kSubScaleMin);
+    }
+    return codes;
 }
 
 }  // namespace qs::quant::nl4

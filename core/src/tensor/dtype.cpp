@@ -17,7 +17,7 @@ namespace qs {
 
 namespace {
 
-constexpr std::array<DTypeTraits, 22> kTable{{
+constexpr std::array<DTypeTraits, 23> kTable{{
     {DType::F64, "F64", 1, 8, true, false, "IEEE binary64"},
     {DType::F32, "F32", 1, 4, true, false, "IEEE binary32"},
     {DType::F16, "F16", 1, 2, true, false, "IEEE binary16"},
@@ -40,6 +40,8 @@ constexpr std::array<DTypeTraits, 22> kTable{{
     {DType::Q8_0, "Q8_0", 32, 34, true, false, "ggml: f16 scale + 32 x int8, 8.5 bpw"},
     {DType::Q4_K, "Q4_K", 256, 144, true, false, "ggml k-quant: 8 x 32 sub-blocks, 6-bit scales/mins, 4.5 bpw"},
     {DType::Q6_K, "Q6_K", 256, 210, true, false, "ggml k-quant: 16 x 16 sub-blocks, 8-bit scales, 6.5625 bpw"},
+    {DType::IQ4_XS, "IQ4_XS", 256, 136, true, false,
+     "ggml i-quant: 8 x 32 sub-blocks, 6-bit scales, 4-bit indices into the IQ4_NL codebook, 4.25 bpw"},
 }};
 
 static_assert([] {
@@ -240,7 +242,8 @@ void decodeToFloat(DType t, const std::byte* src, float* dst, std::size_t count)
     case DType::Q5_1:
     case DType::Q8_0:
     case DType::Q4_K:
-    case DType::Q6_K: ggml::dequantizeBlocks(t, src, dst, count / tr.blockElements); return;
+    case DType::Q6_K:
+    case DType::IQ4_XS: ggml::dequantizeBlocks(t, src, dst, count / tr.blockElements); return;
     }
     throw InvalidArgument("decodeToFloat: unknown dtype");
 }

@@ -1,5 +1,5 @@
 // Reference dequantizers for the ggml block types, ported from ggml-quants.c
-// (dequantize_row_q4_0 ... dequantize_row_q6_K). Blocks are read byte by byte through memcpy,
+// (dequantize_row_q4_0 ... dequantize_row_q6_K, dequantize_row_iq4_xs). Blocks are read byte by byte through memcpy,
 // so unaligned tensor data in a mapped file is fine.
 #include "tensor/ggml_blocks.h"
 
@@ -158,6 +158,28 @@ void dequantQ6_K(const std::byte* b, float* y)
     }
 }
 
+// block_iq4_xs (layout in ggml_blocks.h). dl is computed once per sub-block as d * (ls - 32),
+// then multiplied by the level, the same two float products as ggml, so values agree bit for bit.
+void dequantIQ4_XS(const std::byte* b, float* y)
+{
+    using namespace iq4xs;
+    const float d = f16At(b);
+    std::uint16_t scalesH;
+    std::memcpy(&scalesH, b + kScalesHAt, 2);
+    const u8* scalesL = bytesAt(b + kScalesLAt);
+    const u8* qs = bytesAt(b + kQsAt);
+    for (std::size_t ib = 0; ib < kSubBlocks; ++ib) {
+        const int ls = ((scalesL[ib / 2] >> 4 * (ib % 2)) & 0xF) | (((scalesH >> 2 * ib) & 3) << 4);
+        const float dl = d * static_cast<float>(ls - kScaleBias);
+        for (std::size_t j = 0; j < kSubBlock / 2; ++j) {
+            y[j] = dl * static_cast<float>(kIq4nlValues[qs[j] & 0xF]);
+            y[j + kSubBlock / 2] = dl * static_cast<float>(kIq4nlValues[qs[j] >> 4]);
+        }
+        y += kSubBlock;
+        qs += kSubBlock / 2;
+    }
+}
+
 }  // namespace
 
 void dequantizeBlocks(DType t, const std::byte* src, float* dst, std::size_t blocks)
@@ -171,6 +193,7 @@ void dequantizeBlocks(DType t, const std::byte* src, float* dst, std::size_t blo
     case DType::Q8_0: one = &dequantQ8_0; break;
     case DType::Q4_K: one = &dequantQ4_K; break;
     case DType::Q6_K: one = &dequantQ6_K; break;
+    case DType::IQ4_XS: one = &dequantIQ4_XS; break;
     default: throw InvalidArgument("dequantizeBlocks: " + std::string(dtypeName(t)) + " is not a block type");
     }
     const auto& tr = traits(t);

@@ -170,6 +170,7 @@ private Q_SLOTS:
         cases.push_back({"q5_0", 6, DType::Q5_0, randomBlocks(DType::Q5_0, 16, {0}, 2), {}});
         cases.push_back({"q5_1", 7, DType::Q5_1, randomBlocks(DType::Q5_1, 16, {0, 2}, 3), {}});
         cases.push_back({"q6_K", 14, DType::Q6_K, randomBlocks(DType::Q6_K, 2, {208}, 4), {}});
+        cases.push_back({"iq4_xs", 23, DType::IQ4_XS, randomBlocks(DType::IQ4_XS, 2, {0}, 5), {}});
         std::vector<std::int32_t> ints(512);
         for (int k = 0; k < 512; ++k) ints[static_cast<std::size_t>(k)] = k - 256;
         Bytes i32;

@@ -1,6 +1,6 @@
 // nl4 (core/src/quant/nl4_codec.h): the fast nearest-level table and encoder against their
 // plain references, the format's exactness and bits per weight, settings validation, thread
-// independence, the package round trip, and the issue-11 property: below Q4_K's error at
+// independence, the package round trip, the lossless IQ4_XS packing at group 32, and the issue-11 property: below Q4_K's error at
 // fewer bits on heavy-tailed weights.
 
 #include "quant/nl4_codec.h"
@@ -13,6 +13,8 @@
 #include "quantscope/quant/threshold_explorer.h"
 #include "quantscope/tensor/dtype.h"
 #include "tensor/ggml_blocks.h"
+#include "tensor/ggml_iq4_xs.h"
+#include "test_data.h"
 
 #include <hdf5.h>
 #include <tbb/global_control.h>
@@ -340,6 +342,65 @@ private Q_SLOTS:
         } catch (const UnsupportedError& e) {
             QVERIFY2(std::string(e.what()).find("version 3") != std::string::npos, e.what());
         }
+    }
+
+    void iq4xsPackingIsLosslessOnStoriesWeights()
+    {
+        // stories260K's embedding (512 x 64) read as 128 rows of 256: real weights in rows of
+        // whole super-blocks. The IQ4_XS blocks must decode to dequantize() bit for bit.
+        QS_REQUIRE_DATA(model, "llm/stories260K.bin");
+        const auto ckpt = openCheckpoint(model);
+        Matrix w = ckpt->readMatrix(*ckpt->find("tok_embeddings.weight"));
+        QCOMPARE(w.values.size(), std::size_t(512 * 64));
+        w.rows = 128;
+        w.cols = 256;
+        const auto q = quantizeMatrix(w, nl4Settings(32));
+        QCOMPARE(ggml::iq4xsMismatch(q), std::string());
+        const auto bytes = ggml::packIq4Xs(q, "tok_embeddings.weight");
+        QCOMPARE(bytes.size(), std::size_t(128 * 136));
+        Matrix decoded(w.rows, w.cols);
+        ggml::dequantizeBlocks(DType::IQ4_XS, bytes.data(), decoded.values.data(), 128);
+        const Matrix expected = q.dequantize();
+        QCOMPARE(std::memcmp(decoded.values.data(), expected.values.data(), expected.values.size() * 4), 0);
+        // d is copied, not recomputed: the first block starts with row 0's fp16 super-scale.
+        std::uint16_t d0;
+        std::memcpy(&d0, bytes.data(), 2);
+        QCOMPARE(d0, q.superScales[0]);
+    }
+
+    void iq4xsRefusesWhatItCannotHoldExactly()
+    {
+        const Matrix w = test::heavyTailed(3, 512, 8);
+        const auto g16 = quantizeMatrix(w, nl4Settings(16));
+        QVERIFY(ggml::iq4xsMismatch(g16).find("--group 32") != std::string::npos);
+        const auto shortTail = quantizeMatrix(test::heavyTailed(3, 300, 8), nl4Settings(32));
+        QVERIFY(ggml::iq4xsMismatch(shortTail).find("256-value super-blocks") != std::string::npos);
+        QuantSettings rtn;
+        rtn.method = QuantMethod::Rtn;
+        rtn.granularity = Granularity::PerGroup;
+        rtn.groupSize = 32;
+        QVERIFY(ggml::iq4xsMismatch(quantizeMatrix(w, rtn)).find("not an nl4 tensor") != std::string::npos);
+        try {
+            (void)ggml::packIq4Xs(shortTail, "layers.0.feed_forward.w2.weight");
+            QFAIL("a tensor with a short super-block was packed");
+        } catch (const InvalidArgument& e) {
+            QVERIFY2(std::string(e.what()).find("layers.0.feed_forward.w2.weight") != std::string::npos, e.what());
+        }
+        // A scale that is not d * l would change a value: refused, never rounded.
+        auto bad = quantizeMatrix(w, nl4Settings(32));
+        bad.scales[3] = std::nextafter(bad.scales[3], 1.0f);
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, ggml::packIq4Xs(bad, "t"));
+        // d = 0 with a negative code: the products are -0, and the code that keeps the sign is found.
+        auto zero = quantizeMatrix(Matrix(1, 256), nl4Settings(32));
+        QCOMPARE(zero.superScales[0], std::uint16_t(0));
+        zero.scales[2] = -0.0f;
+        zero.codes[64] = 9;  // level 13: -0 * 13 = -0
+        const auto zeroBytes = ggml::packIq4Xs(zero, "zero");
+        float got[256];
+        ggml::dequantizeBlocks(DType::IQ4_XS, zeroBytes.data(), got, 1);
+        const Matrix want = zero.dequantize();
+        QCOMPARE(std::memcmp(got, want.values.data(), sizeof got), 0);
+        QVERIFY(std::signbit(got[64]));
     }
 
     void beatsQ4KAtFewerBitsOnHeavyTails()

@@ -6,6 +6,7 @@
 
 #include <QTest>
 
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -66,6 +67,43 @@ void packScalesK4(Bytes& b, std::size_t at, const int* sc, const int* m)
         }
     }
     std::memcpy(b.data() + at, s, 12);
+}
+
+// block_iq4_xs, written from ggml-common.h's struct and dequantize_row_iq4_xs's formula, not from
+// the project's code: { f16 d; u16 scales_h; u8 scales_l[4]; u8 qs[128]; }.
+constexpr int kIq4nl[16] = {-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113};
+
+/// One 136-byte block: ls[8] are the unsigned 6-bit sub-block scales, nib[256] the indices.
+Bytes iq4xsBlock(float d, const int* ls, const int* nib)
+{
+    Bytes b(136);
+    putHalf(b, 0, d);
+    unsigned scalesH = 0;
+    for (int ib = 0; ib < 8; ++ib) {
+        scalesH |= static_cast<unsigned>(ls[ib] >> 4) << (2 * ib);
+        putByte(b, 4 + static_cast<std::size_t>(ib / 2), byteAt(b, 4 + static_cast<std::size_t>(ib / 2)) |
+                                                         (static_cast<unsigned>(ls[ib] & 0xF) << (4 * (ib % 2))));
+        for (int j = 0; j < 16; ++j)
+            putByte(b, 8 + static_cast<std::size_t>(16 * ib + j),
+                    static_cast<unsigned>(nib[32 * ib + j] | (nib[32 * ib + j + 16] << 4)));
+    }
+    putByte(b, 2, scalesH);
+    putByte(b, 3, scalesH >> 8);
+    return b;
+}
+
+/// Value e of a block, read back from the bytes with the struct description's formula.
+float iq4xsReference(const Bytes& b, std::size_t at, int e)
+{
+    std::uint16_t h;
+    std::memcpy(&h, b.data() + at, 2);
+    const unsigned scalesH = byteAt(b, at + 2) | (byteAt(b, at + 3) << 8);
+    const int ib = e / 32, j = e % 32;
+    const int ls = static_cast<int>(((byteAt(b, at + 4 + static_cast<std::size_t>(ib / 2)) >> (4 * (ib % 2))) & 0xF) |
+                                    (((scalesH >> (2 * ib)) & 3) << 4));
+    const unsigned q = byteAt(b, at + 8 + static_cast<std::size_t>(16 * ib + j % 16));
+    const unsigned nibble = j < 16 ? q & 0xF : q >> 4;
+    return halfToFloat(h) * static_cast<float>(ls - 32) * static_cast<float>(kIq4nl[nibble]);
 }
 
 }  // namespace
@@ -209,6 +247,48 @@ private Q_SLOTS:
         const auto y = decode(DType::Q6_K, b);
         for (int e = 0; e < 256; ++e)
             QCOMPARE(y[static_cast<std::size_t>(e)], 0.125f * static_cast<float>((e / 16) * 9 - 70) * static_cast<float>(L[e] - 32));
+    }
+
+    void iq4_XSByHand()
+    {
+        // Three blocks: scales at both ends of the 6-bit range (ls 0 and 63) and across the
+        // scales_l/scales_h split, every nibble in each half of every sub-block (j*7 mod 16 runs
+        // through all 16 for j < 16), a negative d, and d = 0 with negative sub-scales (products are -0, as
+        // in ggml: bits are compared, not values).
+        const int ls[3][8] = {{0, 63, 32, 1, 31, 33, 47, 16}, {16, 47, 33, 31, 1, 32, 63, 0}, {5, 0, 31, 32, 40, 63, 2, 9}};
+        const float d[3] = {0.375f, -1.5f, 0.0f};
+        Bytes b;
+        std::vector<float> expected;
+        for (int k = 0; k < 3; ++k) {
+            int nib[256];
+            // The high-nibble half is shifted by 5, so a swap of the two halves changes values.
+            for (int e = 0; e < 256; ++e) nib[e] = ((e % 32) * 7 + (e % 32 >= 16 ? 5 : 0) + e / 32 + k) % 16;
+            const Bytes block = iq4xsBlock(d[k], ls[k], nib);
+            b.insert(b.end(), block.begin(), block.end());
+            for (int e = 0; e < 256; ++e)
+                expected.push_back(halfToFloat(floatToHalf(d[k])) * static_cast<float>(ls[k][e / 32] - 32) *
+                                   static_cast<float>(kIq4nl[nib[e]]));
+        }
+        QCOMPARE(b.size(), std::size_t(3 * 136));
+        QCOMPARE(traits(DType::IQ4_XS).blockBytes, 136u);
+        QCOMPARE(traits(DType::IQ4_XS).blockElements, 256u);
+        // The packing itself, spelled out for block 0: ls 0, 63 -> scales_l[0] = 0xF0, ls 32, 1 ->
+        // 0x10; scales_h holds ls >> 4 = 1, 2, 2, 1, 0, 2, 3, 0 of sub-blocks 7..0, two bits each.
+        QCOMPARE(byteAt(b, 4), 0xF0u);
+        QCOMPARE(byteAt(b, 5), 0x10u);
+        QCOMPARE(byteAt(b, 2) | (byteAt(b, 3) << 8), 0b0110100100101100u);
+        const auto y = decode(DType::IQ4_XS, b);
+        std::vector<float> viaTable(y.size());
+        decodeToFloat(DType::IQ4_XS, b.data(), viaTable.data(), viaTable.size());
+        for (std::size_t i = 0; i < y.size(); ++i) {
+            const float ref = iq4xsReference(b, 136 * (i / 256), static_cast<int>(i % 256));
+            QCOMPARE(std::bit_cast<std::uint32_t>(ref), std::bit_cast<std::uint32_t>(expected[i]));
+            QVERIFY2(std::bit_cast<std::uint32_t>(y[i]) == std::bit_cast<std::uint32_t>(ref),
+                     qPrintable(QStringLiteral("value %1: %2 != %3").arg(i).arg(y[i]).arg(ref)));
+            QCOMPARE(std::bit_cast<std::uint32_t>(viaTable[i]), std::bit_cast<std::uint32_t>(y[i]));
+        }
+        // d = 0, ls 5: dl = -0, times K = 13 (nibble 9) is -0.
+        QVERIFY(std::signbit(y[513]) && y[513] == 0.0f);
     }
 
     void q8_0QuantizerIsBitExact()

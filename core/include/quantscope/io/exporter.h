@@ -38,7 +38,9 @@ struct ExportOptions {
     /// safetensors: dtype of the dequantized weights (F16, BF16 or F32).
     DType floatDtype = DType::F16;
     /// gguf: block type of the quantized weight matrices (F16, Q8_0 or Q4_0). Matrices whose
-    /// rows are not a multiple of 32 fall back to F16 (reported as a warning).
+    /// rows are not a multiple of 32 fall back to F16 (reported as a warning). nl4 matrices
+    /// quantized at group 32 whose rows are a multiple of 256 are written as IQ4_XS whatever
+    /// this says: that is nl4's own layout, so nothing is re-quantized.
     DType ggufType = DType::Q4_0;
     /// gguf: llama2.c tokenizer.bin; empty = look for tokenizer.bin / tok*.bin beside the model.
     std::filesystem::path tokenizer;

@@ -15,6 +15,7 @@ enum class DType : std::uint8_t {
     I64, I32, I16, I8, U64, U32, U16, U8, Bool,
     // Block-quantized GGUF types (ggml layouts, see shared/FORMATS.md §3.2).
     Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q6_K,
+    IQ4_XS,  ///< nl4 at group 32 is exactly this layout (docs/quantization.md, "nl4")
 };
 
 struct DTypeTraits {

@@ -2,6 +2,8 @@
 // llama.cpp expects, weight matrices as F16, Q8_0 or Q4_0 blocks encoded by ggml's reference
 // quantizers from the quantized weights Ŵ. What a block format cannot hold (EasyQuant's fp16
 // outliers, a 3-bit grid) is re-quantized; the error of what was written is reported.
+// nl4 at group 32 is IQ4_XS's own layout: such tensors are re-arranged into IQ4_XS blocks, not
+// re-quantized, and decode to Ŵ bit for bit (core/src/tensor/ggml_iq4_xs.h).
 //
 // No Q/K permutation: llama.cpp's llama architecture rotates adjacent pairs (rope type NORM),
 // which is the interleaved convention of Meta's and llama2.c's weights. (llama.cpp's HF
@@ -12,6 +14,7 @@
 #include "quantscope/io/atomic_file.h"
 #include "quantscope/models/llama_tokenizer.h"
 #include "tensor/ggml_blocks.h"
+#include "tensor/ggml_iq4_xs.h"
 
 #include <cstring>
 
@@ -53,11 +56,13 @@ std::string ggufName(const std::string& name)
     throw InvalidArgument("GGUF export: no llama.cpp name for tensor " + name);
 }
 
-/// The GGUF type of a tensor: 1-D tensors (norms) stay F32; matrices take the requested block
-/// type when their rows are whole blocks, else F16.
-DType chooseType(const TensorInfo& info, DType requested, std::vector<std::string>& warnings)
+/// The nl4 group size at which nl4's sub-blocks are IQ4_XS's.
+constexpr std::int64_t kIq4XsGroup = static_cast<std::int64_t>(ggml::iq4xs::kSubBlock);
+
+/// The block type of a matrix that is not written as IQ4_XS: the requested type when its rows
+/// are whole blocks, else F16.
+DType requestedOrF16(const TensorInfo& info, DType requested, std::vector<std::string>& warnings)
 {
-    if (info.shape.size() < 2) return DType::F32;
     const auto block = traits(requested).blockElements;
     if (info.cols() % block != 0) {
         warnings.push_back(info.name + ": rows of " + std::to_string(info.cols()) + " are not a multiple of " +
@@ -65,6 +70,25 @@ DType chooseType(const TensorInfo& info, DType requested, std::vector<std::strin
         return DType::F16;
     }
     return requested;
+}
+
+/// The GGUF type of a tensor: 1-D tensors (norms) stay F32; nl4 matrices at group 32 whose rows
+/// are whole 256-value super-blocks are IQ4_XS, written without loss; other matrices take the
+/// requested block type when their rows are whole blocks, else F16. `s` are the tensor's
+/// effective settings (nullopt when the job leaves it unquantized).
+DType chooseType(const TensorInfo& info, const std::optional<QuantSettings>& s, DType requested,
+                 std::vector<std::string>& warnings)
+{
+    if (info.shape.size() < 2) return DType::F32;
+    const bool nl4At32 = s && s->method == QuantMethod::Nl4 && s->groupSize == kIq4XsGroup;
+    if (nl4At32 && info.cols() % static_cast<std::int64_t>(ggml::kQK_K) == 0) return DType::IQ4_XS;
+    const DType type = requestedOrF16(info, requested, warnings);
+    // nl4 may shorten a row's last super-block; IQ4_XS may not. Say why this one is not lossless.
+    if (nl4At32)
+        warnings.push_back(info.name + ": nl4 rows of " + std::to_string(info.cols()) +
+                           " values are not whole 256-value super-blocks, which IQ4_XS needs; re-encoded as " +
+                           std::string(dtypeName(type)));
+    return type;
 }
 
 /// Encodes row-major values as `type`, returns the bytes and (via `decoded`) what they decode to.
@@ -132,14 +156,72 @@ void addTokenizer(gguf::Writer& w, const LlamaTokenizer& tok)
     w.addU32("tokenizer.ggml.unknown_token_id", 0);
 }
 
-std::uint32_t fileType(DType t)
+std::uint32_t fileTypeOf(DType t)
 {
     switch (t) {
     case DType::F16: return 1;
     case DType::Q4_0: return 2;
     case DType::Q8_0: return 7;
+    case DType::IQ4_XS: return 30;  // LLAMA_FTYPE_MOSTLY_IQ4_XS
     default: return 0;
     }
+}
+
+/// general.file_type names what most weights are stored as: IQ4_XS when the lossless nl4
+/// tensors hold more weights than those of the requested type, else the requested type.
+std::uint32_t fileType(const Checkpoint& ckpt, const std::vector<DType>& types, DType requested)
+{
+    std::int64_t iq4xs = 0, other = 0;
+    for (std::size_t i = 0; i < types.size(); ++i) {
+        if (types[i] == DType::IQ4_XS) iq4xs += ckpt.tensors()[i].numel();
+        if (types[i] == requested) other += ckpt.tensors()[i].numel();
+    }
+    return fileTypeOf(iq4xs > other ? DType::IQ4_XS : requested);
+}
+
+/// The bytes of a quantized tensor as `type`, and (via `decoded`) what they decode to: IQ4_XS
+/// re-arranges nl4's codes and scales, every other type encodes the dequantized values.
+std::vector<std::byte> encodeQuantized(const TensorOutcome& o, const QuantizedTensor& q, DType type,
+                                       std::vector<float>& decoded)
+{
+    if (type != DType::IQ4_XS) return encode(q.dequantize().values, type, decoded);
+    auto bytes = ggml::packIq4Xs(q, o.name);
+    decoded.resize(static_cast<std::size_t>(q.rows * q.cols));
+    decodeToFloat(type, bytes.data(), decoded.data(), decoded.size());
+    return bytes;
+}
+
+/// The warnings that concern a whole export: outliers folded into blocks, and results whose
+/// grid the written block type does not share (with the way to avoid it for nl4).
+void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptions& options,
+                           const ModelQuantResult& quant, const std::vector<DType>& types,
+                           std::int64_t foldedOutliers, std::vector<std::string>& warnings)
+{
+    const std::string requested(dtypeName(options.ggufType));
+    if (foldedOutliers > 0)
+        warnings.push_back(std::to_string(foldedOutliers) + " full-precision outliers cannot be represented in " +
+                           requested + " blocks: they were re-quantized with their block; see the written rel_err per tensor");
+    int nl4Reencoded = 0;
+    bool otherGroup = false;
+    for (const auto& t : quant.tensors) {
+        const DType type = types[t.index];
+        if (!t.quantized || t.settings.method != QuantMethod::Nl4 || type == DType::IQ4_XS || type == DType::F16 ||
+            type == DType::F32)
+            continue;
+        ++nl4Reencoded;
+        otherGroup = otherGroup || t.settings.groupSize != kIq4XsGroup;
+    }
+    if (nl4Reencoded > 0)
+        warnings.push_back("nl4's non-linear codebook and 6-bit sub-scales of " + std::to_string(nl4Reencoded) +
+                           (nl4Reencoded == 1 ? " tensor" : " tensors") + " were re-encoded as " + requested +
+                           ", whose grid differs" +
+                           (otherGroup ? "; quantize with --group 32 to export nl4 losslessly as IQ4_XS (for "
+                                         "matrices whose rows are a multiple of 256 values)"
+                                       : ""));
+    if (settings.defaults.method != QuantMethod::Nl4 && options.ggufType != DType::F16 &&
+             settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
+        warnings.push_back("the " + std::to_string(settings.defaults.bits) + "-bit result was re-encoded as " +
+                           requested + ", whose grid differs");
 }
 
 }  // namespace
@@ -157,11 +239,16 @@ ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settin
                               " tokens but the model's vocabulary is " + std::to_string(metaInt(ckpt, "vocab_size")));
 
     ExportResult result;
+    std::vector<DType> types;
+    for (const auto& info : ckpt.tensors()) {
+        std::string reason;
+        types.push_back(chooseType(info, effectiveSettings(info, settings, reason), options.ggufType, result.warnings));
+    }
     gguf::Writer w;
     w.addString("general.architecture", "llama");
     w.addString("general.name", ckpt.path().stem().string());
     w.addU32("general.quantization_version", 2);
-    w.addU32("general.file_type", fileType(options.ggufType));
+    w.addU32("general.file_type", fileType(ckpt, types, options.ggufType));
     w.addU32("llama.context_length", static_cast<std::uint32_t>(metaInt(ckpt, "seq_len")));
     w.addU32("llama.embedding_length", static_cast<std::uint32_t>(dim));
     w.addU32("llama.block_count", static_cast<std::uint32_t>(metaInt(ckpt, "n_layers")));
@@ -174,11 +261,8 @@ ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settin
     w.addString("quantscope.config", configJson(settings));
     addTokenizer(w, tok);
 
-    std::vector<DType> types;
-    for (const auto& info : ckpt.tensors()) {
-        types.push_back(chooseType(info, options.ggufType, result.warnings));
-        w.declareTensor(ggufName(info.name), info.shape, types.back());
-    }
+    for (std::size_t i = 0; i < types.size(); ++i)
+        w.declareTensor(ggufName(ckpt.tensors()[i].name), ckpt.tensors()[i].shape, types[i]);
     const std::filesystem::path inputs[] = {ckpt.path()};
     AtomicFile file(out, inputs);
     w.writeHeader(file);
@@ -191,22 +275,12 @@ ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settin
             w.writeTensorData(file, encode(values.values, types[i], decoded));
         },
         [&](const TensorOutcome& o, const Matrix& original, const QuantizedTensor& q) {
-            const auto values = q.dequantize();
-            w.writeTensorData(file, encode(values.values, types[o.index], decoded));
+            w.writeTensorData(file, encodeQuantized(o, q, types[o.index], decoded));
             result.written.push_back({o.name, relativeError(original.values, decoded), std::string(dtypeName(types[o.index]))});
             if (types[o.index] != DType::F16 && types[o.index] != DType::F32)
                 foldedOutliers += static_cast<std::int64_t>(q.outlierIndex.size());
         });
-    if (foldedOutliers > 0)
-        result.warnings.push_back(std::to_string(foldedOutliers) + " full-precision outliers cannot be represented in " +
-                                  std::string(dtypeName(options.ggufType)) +
-                                  " blocks: they were re-quantized with their block; see the written rel_err per tensor");
-    if (settings.defaults.method == QuantMethod::Nl4 && options.ggufType != DType::F16 && options.ggufType != DType::F32)
-        result.warnings.push_back("nl4's non-linear codebook and 6-bit sub-scales were re-encoded as " +
-                                  std::string(dtypeName(options.ggufType)) + ", whose grid differs");
-    else if (options.ggufType != DType::F16 && settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
-        result.warnings.push_back("the " + std::to_string(settings.defaults.bits) + "-bit result was re-encoded as " +
-                                  std::string(dtypeName(options.ggufType)) + ", whose grid differs");
+    addReencodingWarnings(settings, options, result.quant, types, foldedOutliers, result.warnings);
     file.commit();
     result.path = out;
     result.bytes = std::filesystem::file_size(out);

@@ -16,7 +16,8 @@ constexpr std::array<ExportFormatInfo, 3> kFormats{{
     {ExportFormat::Safetensors, "safetensors", ".safetensors",
      "dequantized weights (F16/BF16/F32) under the original names; loads in any framework"},
     {ExportFormat::Gguf, "gguf", ".gguf",
-     "GGUF for llama.cpp (llama2.c models): F16, Q8_0 or Q4_0 weights with metadata and tokenizer"},
+     "GGUF for llama.cpp (llama2.c models): F16, Q8_0 or Q4_0 weights (nl4 at group 32: IQ4_XS, lossless) with "
+     "metadata and tokenizer"},
 }};
 }  // namespace
 

@@ -31,9 +31,9 @@ std::size_t ggufTypeSize(GgufType t) noexcept
 namespace {
 
 // The ggml_type ids QuantScope decodes.
-constexpr std::array<std::pair<std::uint32_t, DType>, 15> kDecoded{{
+constexpr std::array<std::pair<std::uint32_t, DType>, 16> kDecoded{{
     {0, DType::F32}, {1, DType::F16}, {2, DType::Q4_0}, {3, DType::Q4_1}, {6, DType::Q5_0},
-    {7, DType::Q5_1}, {8, DType::Q8_0}, {12, DType::Q4_K}, {14, DType::Q6_K}, {24, DType::I8},
+    {7, DType::Q5_1}, {8, DType::Q8_0}, {12, DType::Q4_K}, {14, DType::Q6_K}, {23, DType::IQ4_XS}, {24, DType::I8},
     {25, DType::I16}, {26, DType::I32}, {27, DType::I64}, {28, DType::F64}, {30, DType::BF16},
 }};
 

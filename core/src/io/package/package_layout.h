@@ -40,8 +40,4 @@ inline constexpr int kSubScaleBits = 6;
 inline constexpr int kSubScaleMin = -32;  ///< stored as code - kSubScaleMin in [0, 63]
 inline constexpr int kSubScaleMax = 31;
 
-/// The 6-bit codes l - kSubScaleMin of an nl4 tensor's groups, recovered from scales = d * l
-/// (exact). Throws InvalidArgument when the tensor is inconsistent.
-std::vector<std::uint8_t> nl4SubScaleCodes(const QuantizedTensor& q, const std::string& name);
-
 }  // namespace qs::package

@@ -1,6 +1,7 @@
 #include "io/package/bit_packing.h"
 #include "io/package/h5_attributes.h"
 #include "io/package/package_layout.h"
+#include "quant/nl4_codec.h"
 #include "quantscope/error.h"
 #include "quantscope/io/atomic_file.h"
 #include "quantscope/io/package.h"
@@ -24,26 +25,6 @@ std::string tensorGroupName(std::size_t index)
 }
 
 std::string_view schemeName(Scheme s) noexcept { return s == Scheme::Symmetric ? "symmetric" : "asymmetric"; }
-
-std::vector<std::uint8_t> nl4SubScaleCodes(const QuantizedTensor& q, const std::string& name)
-{
-    const std::int64_t gpr = q.groupsPerRow(), spr = q.superBlocksPerRow();
-    if (q.granularity != Granularity::PerGroup || q.groupSize <= 0 || q.superBlock % q.groupSize != 0 ||
-        q.superScales.size() != static_cast<std::size_t>(q.rows * spr) ||
-        q.scales.size() != static_cast<std::size_t>(q.rows * gpr) || q.levels.size() != (std::size_t(1) << q.bits))
-        throw InvalidArgument("package: inconsistent nl4 tensor " + name);
-    std::vector<std::uint8_t> codes(q.scales.size());
-    for (std::size_t u = 0; u < q.scales.size(); ++u) {
-        const auto r = static_cast<std::int64_t>(u) / gpr, k = static_cast<std::int64_t>(u) % gpr;
-        const float d = halfToFloat(q.superScales[static_cast<std::size_t>(r * spr + k * q.groupSize / q.superBlock)]);
-        const float l = d > 0 ? q.scales[u] / d : 0.0f;
-        if (!(l >= kSubScaleMin && l <= kSubScaleMax) || l != std::nearbyint(l) || d * l != q.scales[u])
-            throw InvalidArgument("package: nl4 tensor " + name + ": scale " + std::to_string(q.scales[u]) +
-                                  " of group " + std::to_string(u) + " is not its super-scale times a 6-bit code");
-        codes[u] = static_cast<std::uint8_t>(static_cast<int>(l) - kSubScaleMin);
-    }
-    return codes;
-}
 
 }  // namespace package
 
@@ -180,7 +161,7 @@ void PackageWriter::addQuantized(const TensorInfo& source, const QuantizedTensor
     } else {
         // nl4: the codebook, one fp16 scale per super-block and a 6-bit code per group.
         m_impl->hasNl4 = true;
-        const auto subCodes = package::nl4SubScaleCodes(q, source.name);
+        const auto subCodes = quant::nl4::biasedSubScaleCodes(q, source.name);
         const auto packedSub = package::packBits(subCodes, package::kSubScaleBits);
         io::h5::writeAttr(gid, "encoding", std::string(package::kNl4Encoding));
         io::h5::writeAttr(gid, "super_block", std::int64_t(q.superBlock));
