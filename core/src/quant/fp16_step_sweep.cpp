@@ -1,6 +1,7 @@
 #include "quant/fp16_step_sweep.h"
 
 #include "quant/branch_and_bound.h"
+#include "quant/half_codes.h"
 #include "quant/scalar_quant.h"
 
 #include <algorithm>
@@ -30,25 +31,6 @@ constexpr int kSpareBins = 8;
 /// A cell of at most this many codes is solved by one sweep (its breakpoints cost less than
 /// splitting further once the bound cannot rule it out).
 constexpr int kSweepCodes = 256;
-
-/// The fp16 code of the largest fp16 value <= e, for 0 <= e below the fp16 maximum: the
-/// double's exponent and top 10 mantissa bits (positive doubles order like their bits), or
-/// e·2^24 truncated for the subnormal halfs (multiples of 2^-24). Both are computed and one
-/// selected, so the sweep's inner loop has no branch.
-inline int halfCodeAtMost(double e) noexcept
-{
-    const int normal = static_cast<int>(std::bit_cast<std::uint64_t>(e) >> 42) - ((1023 - 15) << 10);
-    const int subnormal = static_cast<int>(std::min(e, 0x1p-14) * 0x1p24);
-    return e < 0x1p-14 ? subnormal : normal;
-}
-
-/// The value of a positive finite fp16 code, inline (the walk converts one code per step).
-inline double halfValue(int code) noexcept
-{
-    if (code < 0x400) return code * 0x1p-24;
-    const std::uint32_t bits = (std::uint32_t((code >> 10) - 15 + 127) << 23) | (std::uint32_t(code & 0x3FF) << 13);
-    return std::bit_cast<float>(bits);
-}
 
 /// The unit's |x| grouped into kBuckets equal-width buckets over [0, max|x|] (a counting
 /// sort, unordered inside a bucket), with prefix sums of count, |x| and x² over the buckets.
