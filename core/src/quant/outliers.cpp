@@ -3,6 +3,8 @@
 #include <tbb/blocked_range.h>
 #include <tbb/parallel_for.h>
 
+#include <cmath>
+#include <limits>
 #include <span>
 
 namespace qs::quant {
@@ -23,7 +25,29 @@ double laneSum(std::span<const float> row, F f) noexcept
     return (lane[0] + lane[1]) + (lane[2] + lane[3]);
 }
 
+/// The float nearest the boundary `edge` of the outliers on one side (dir +1: above the mean,
+/// the smallest outlier; dir -1: below, the largest), found by stepping from float(edge) while
+/// the double test says otherwise; ±infinity when no finite float on that side is an outlier.
+float outlierEdge(const OutlierRule& rule, double edge, float dir) noexcept
+{
+    const float inf = dir * std::numeric_limits<float>::infinity();
+    if (!(std::abs(edge) <= std::numeric_limits<float>::max())) return inf;
+    float f = static_cast<float>(edge);
+    const auto onSide = [&](float v) { return dir > 0 ? double(v) > rule.mean : double(v) < rule.mean; };
+    // Step outwards until f is an outlier, then inwards while the next float still is one.
+    while (std::isfinite(f) && !(onSide(f) && rule.isOutlier(f))) f = std::nextafter(f, inf);
+    if (!std::isfinite(f)) return inf;
+    for (float g = std::nextafter(f, -inf); onSide(g) && rule.isOutlier(g); g = std::nextafter(f, -inf)) f = g;
+    return f;
+}
+
 }  // namespace
+
+NormalRange normalRange(const OutlierRule& rule) noexcept
+{
+    if (!(rule.threshold > 0)) return {};
+    return {outlierEdge(rule, rule.mean - rule.threshold, -1.0f), outlierEdge(rule, rule.mean + rule.threshold, 1.0f)};
+}
 
 std::vector<Moments> outlierMoments(const Matrix& w, bool perRow)
 {

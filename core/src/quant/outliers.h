@@ -37,4 +37,17 @@ inline OutlierRule makeRule(const Moments& m, double sigma) noexcept
     return {m.mean, sigma > 0 ? sigma * m.stddev : 0.0};
 }
 
+/// The rule as two float bounds: v is normal exactly when below < v < above. The double test
+/// is monotone in v on each side of the mean (rounding is monotone), so the outliers above the
+/// mean are the floats from some value up and those below it the floats up to some value;
+/// comparing floats against those two values gives the same answer for every finite float,
+/// without a conversion to double per value — the quantizer's passes vectorize on it.
+struct NormalRange {
+    float below = -INFINITY;  ///< the largest outlier below the mean (-inf: none)
+    float above = INFINITY;   ///< the smallest outlier above the mean (+inf: none)
+    bool isNormal(float v) const noexcept { return v > below && v < above; }
+};
+
+NormalRange normalRange(const OutlierRule& rule) noexcept;
+
 }  // namespace qs::quant

@@ -52,65 +52,83 @@ void checkInput(const Matrix& w)
                                   "; NaN and infinity cannot be quantized");
 }
 
-/// Outlier mask (1 = outlier) per METHODS.md §3.1, or empty when the method keeps none.
-std::vector<std::uint8_t> outlierMask(const Matrix& w, const QuantSettings& s)
+/// The normal range of each row (per-channel statistics) or of the whole matrix (one entry) per
+/// METHODS.md §3.1; empty when the method keeps no outliers. No mask is stored: every pass that
+/// needs to know tests the values against these bounds again, which costs less than writing
+/// and reading a byte per weight.
+std::vector<quant::NormalRange> normalRanges(const Matrix& w, const QuantSettings& s)
 {
     if (s.method != QuantMethod::EasyQuant || !(s.sigma > 0) || w.size() == 0) return {};
-    const bool perRow = s.outlierStats == OutlierStats::PerChannel;
-    const auto moments = quant::outlierMoments(w, perRow);
-    std::vector<std::uint8_t> mask(static_cast<std::size_t>(w.size()));
-    tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
-        for (auto r = br.begin(); r != br.end(); ++r) {
-            const auto rule = quant::makeRule(moments[perRow ? static_cast<std::size_t>(r) : 0], s.sigma);
-            const auto row = w.row(r);
-            std::uint8_t* m = mask.data() + r * w.cols;
-            for (std::size_t c = 0; c < row.size(); ++c) m[c] = rule.isOutlier(row[c]) ? 1 : 0;
-        }
-    });
-    return mask;
+    const auto moments = quant::outlierMoments(w, s.outlierStats == OutlierStats::PerChannel);
+    std::vector<quant::NormalRange> out;
+    out.reserve(moments.size());
+    for (const auto& m : moments) out.push_back(quant::normalRange(quant::makeRule(m, s.sigma)));
+    return out;
 }
 
-/// The normal values of [begin, begin+n) (all of them when there is no mask).
-std::span<const float> normalsOf(const float* x, const std::uint8_t* mask, std::size_t n, std::vector<float>& buf)
+/// Writes the normal values of x[0, n) to buf from position k on, in order (all of them when
+/// there is no range; buf holds at least k + n values); returns the position after them.
+std::size_t appendNormals(const float* x, std::size_t n, const quant::NormalRange* range, float* buf, std::size_t k)
 {
-    if (!mask) return {x, n};
+    if (!range) {
+        std::copy(x, x + n, buf + k);
+        return k + n;
+    }
     // Branch-free compaction: every value is written, the cursor moves past normal ones only.
-    buf.resize(n);
-    std::size_t k = 0;
+    const quant::NormalRange r = *range;
     for (std::size_t i = 0; i < n; ++i) {
         buf[k] = x[i];
-        k += mask[i] == 0;
+        k += r.isNormal(x[i]);
     }
-    return {buf.data(), k};
+    return k;
 }
 
-void quantizeSpan(const float* x, const std::uint8_t* mask, std::size_t n, const QuantSettings& s,
+/// Outliers store code 0 (ignored when decoding; 0 compresses well).
+void zeroOutlierCodes(const float* x, std::size_t n, const quant::NormalRange* range, std::uint8_t* codes)
+{
+    if (!range) return;
+    const quant::NormalRange r = *range;
+    for (std::size_t i = 0; i < n; ++i) codes[i] = r.isNormal(x[i]) ? codes[i] : 0;
+}
+
+void quantizeSpan(const float* x, const quant::NormalRange* range, std::size_t n, const QuantSettings& s,
                   UnitScratch& scratch, std::uint8_t* codes, float& scale, std::int32_t& offset)
 {
-    const UnitParams p = quant::chooseUnitParams(normalsOf(x, mask, n, scratch.normals), s, scratch);
+    std::span<const float> normals{x, n};
+    if (range) {
+        scratch.normals.resize(n);
+        normals = {scratch.normals.data(), appendNormals(x, n, range, scratch.normals.data(), 0)};
+    }
+    const UnitParams p = quant::chooseUnitParams(normals, s, scratch);
     quant::encodeUnit({x, n}, p, s, codes);
-    if (mask)
-        for (std::size_t i = 0; i < n; ++i)
-            if (mask[i]) codes[i] = 0;
+    zeroOutlierCodes(x, n, range, codes);
     scale = p.scale;
     offset = p.offset;
 }
 
-/// The (index, fp16) pairs of the masked values in ascending index order. Rows are counted and
-/// filled in parallel (a serial scan of the mask cost a fixed time per parameter in the model
-/// job); positions come from a prefix sum over rows, so the output does not depend on threads.
-void collectOutliers(const Matrix& w, const std::vector<std::uint8_t>& mask, QuantizedTensor& q)
+/// Outliers among x[0, n): counted eight values at a time (vectorized compares), and the
+/// blocks holding none skipped when filling.
+std::size_t countOutliers(const float* x, std::size_t n, quant::NormalRange r) noexcept
 {
-    if (mask.empty()) return;
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < n; ++i) count += !r.isNormal(x[i]);
+    return count;
+}
+
+/// The (index, fp16) pairs of the outliers in ascending index order. Rows are counted and
+/// filled in parallel (a serial scan cost a fixed time per parameter in the model job);
+/// positions come from a prefix sum over rows, so the output does not depend on threads.
+void collectOutliers(const Matrix& w, const std::vector<quant::NormalRange>& ranges, QuantizedTensor& q)
+{
+    if (ranges.empty()) return;
     const auto rows = static_cast<std::size_t>(w.rows);
     const auto cols = static_cast<std::size_t>(w.cols);
+    auto rangeOf = [&](std::size_t r) { return ranges[ranges.size() == 1 ? 0 : r]; };
     std::vector<std::size_t> start(rows + 1, 0);
     tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
         for (auto r = br.begin(); r != br.end(); ++r) {
-            const std::uint8_t* m = mask.data() + static_cast<std::size_t>(r) * cols;
-            std::size_t n = 0;
-            for (std::size_t c = 0; c < cols; ++c) n += m[c];
-            start[static_cast<std::size_t>(r) + 1] = n;
+            const auto u = static_cast<std::size_t>(r);
+            start[u + 1] = countOutliers(w.values.data() + u * cols, cols, rangeOf(u));
         }
     });
     for (std::size_t r = 0; r < rows; ++r) start[r + 1] += start[r];
@@ -118,22 +136,22 @@ void collectOutliers(const Matrix& w, const std::vector<std::uint8_t>& mask, Qua
     q.outlierHalf.resize(start[rows]);
     tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
         for (auto r = br.begin(); r != br.end(); ++r) {
-            std::size_t k = start[static_cast<std::size_t>(r)];
-            const std::size_t base = static_cast<std::size_t>(r) * cols;
-            for (std::size_t c = 0; c < cols; ++c) {
-                // Outliers are rare: skip eight clear mask bytes per step.
-                if (c + 8 <= cols) {
-                    std::uint64_t word;
-                    std::memcpy(&word, mask.data() + base + c, sizeof word);
-                    if (word == 0) {
-                        c += 7;
-                        continue;
-                    }
+            const auto u = static_cast<std::size_t>(r);
+            std::size_t k = start[u];
+            if (k == start[u + 1]) continue;  // most rows of a large matrix hold a few at most
+            const quant::NormalRange range = rangeOf(u);
+            const std::size_t base = u * cols;
+            const float* x = w.values.data() + base;
+            constexpr std::size_t kBlock = 16;
+            for (std::size_t c0 = 0; c0 < cols; c0 += kBlock) {
+                const std::size_t c1 = std::min(cols, c0 + kBlock);
+                if (countOutliers(x + c0, c1 - c0, range) == 0) continue;  // outliers are rare
+                for (std::size_t c = c0; c < c1; ++c) {
+                    if (range.isNormal(x[c])) continue;
+                    q.outlierIndex[k] = base + c;
+                    q.outlierHalf[k] = floatToHalf(x[c]);
+                    ++k;
                 }
-                if (!mask[base + c]) continue;
-                q.outlierIndex[k] = base + c;
-                q.outlierHalf[k] = floatToHalf(w.values[base + c]);
-                ++k;
             }
         }
     });
@@ -163,14 +181,34 @@ QuantizedTensor quantizeMatrix(const Matrix& w, const QuantSettings& s, const Pr
     q.scales.resize(static_cast<std::size_t>(units));
     q.offsets.resize(static_cast<std::size_t>(units));
 
-    const auto mask = outlierMask(w, s);
-    const std::uint8_t* maskData = mask.empty() ? nullptr : mask.data();
+    const auto ranges = normalRanges(w, s);
+    const bool perRowRange = ranges.size() > 1;
+    auto rangeOf = [&](std::int64_t r) -> const quant::NormalRange* {
+        return ranges.empty() ? nullptr : &ranges[perRowRange ? static_cast<std::size_t>(r) : 0];
+    };
     quant::ProgressTracker tracker(progress, w.rows, "quantizing");
 
     if (s.granularity == Granularity::PerTensor) {
         // One range for everything: chosen serially over the whole matrix, encoded per row.
+        // One range for everything, chosen serially over the normal values of every row (each
+        // row against its own statistics when they are per channel).
         UnitScratch scratch;
-        quantizeSpan(w.values.data(), maskData, w.values.size(), s, scratch, q.codes.data(), q.scales[0], q.offsets[0]);
+        std::span<const float> normals{w.values};
+        if (!ranges.empty()) {
+            scratch.normals.resize(w.values.size());
+            std::size_t k = 0;
+            for (std::int64_t r = 0; r < w.rows; ++r)
+                k = appendNormals(w.values.data() + r * w.cols, static_cast<std::size_t>(w.cols), rangeOf(r),
+                                  scratch.normals.data(), k);
+            normals = {scratch.normals.data(), k};
+        }
+        const UnitParams p = quant::chooseUnitParams(normals, s, scratch);
+        quant::encodeUnit(w.values, p, s, q.codes.data());
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            zeroOutlierCodes(w.values.data() + r * w.cols, static_cast<std::size_t>(w.cols), rangeOf(r),
+                             q.codes.data() + r * w.cols);
+        q.scales[0] = p.scale;
+        q.offsets[0] = p.offset;
         tracker.advance(w.rows);
     } else {
         const std::int64_t g = q.groupSize;
@@ -183,15 +221,15 @@ QuantizedTensor quantizeMatrix(const Matrix& w, const QuantSettings& s, const Pr
                     const std::int64_t begin = r * w.cols + k * g;
                     const std::int64_t n = std::min(g, w.cols - k * g);
                     const auto u = static_cast<std::size_t>(r * gpr + k);
-                    quantizeSpan(w.values.data() + begin, maskData ? maskData + begin : nullptr,
-                                 static_cast<std::size_t>(n), s, scratch, q.codes.data() + begin, q.scales[u], q.offsets[u]);
+                    quantizeSpan(w.values.data() + begin, rangeOf(r), static_cast<std::size_t>(n), s, scratch,
+                                 q.codes.data() + begin, q.scales[u], q.offsets[u]);
                 }
                 tracker.advance(1);
             }
         });
     }
     if (tracker.cancelled()) throw Cancelled();
-    collectOutliers(w, mask, q);
+    collectOutliers(w, ranges, q);
     return q;
 }
 

@@ -18,6 +18,8 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <random>
 
 using namespace qs;
 using namespace qs::quant;
@@ -235,6 +237,64 @@ private Q_SLOTS:
         s.outlierStats = OutlierStats::PerChannel;
         const auto qc = quantizeMatrix(w, s);
         QVERIFY(std::find(qc.outlierIndex.begin(), qc.outlierIndex.end(), 507u) != qc.outlierIndex.end());
+    }
+
+    void normalRangeAgreesWithTheRule()
+    {
+        // The quantizer tests floats against two float bounds; the rule is a double test. They
+        // must agree for every float, so check the floats next to each bound (where rounding
+        // decides) and a spread of values, for means and thresholds of many scales.
+        std::mt19937_64 rng(7);
+        std::uniform_real_distribution<double> unit(-1.0, 1.0);
+        int edges = 0;
+        for (int trial = 0; trial < 2000; ++trial) {
+            const double scale = std::ldexp(1.0, int(unit(rng) * 40));
+            OutlierRule rule{unit(rng) * scale, std::abs(unit(rng)) * scale};
+            if (trial % 7 == 0) rule.threshold = 0;  // keeps none
+            const NormalRange r = normalRange(rule);
+            auto agree = [&](float v) {
+                if (r.isNormal(v) == !rule.isOutlier(v)) return true;
+                qWarning("mean %.17g threshold %.17g: %.9g normal %d, rule says outlier %d", rule.mean, rule.threshold,
+                         double(v), int(r.isNormal(v)), int(rule.isOutlier(v)));
+                return false;
+            };
+            for (const float edge : {r.below, r.above}) {
+                if (!std::isfinite(edge)) continue;
+                float v = edge;
+                for (int k = 0; k < 3; ++k) v = std::nextafter(v, -INFINITY);
+                for (int k = 0; k < 7; ++k, v = std::nextafter(v, INFINITY)) QVERIFY(agree(v));
+                ++edges;
+            }
+            for (int k = 0; k < 50; ++k) QVERIFY(agree(float(rule.mean + unit(rng) * 4 * rule.threshold)));
+            QVERIFY(agree(float(rule.mean)));
+        }
+        QVERIFY(edges > 3000);
+        // Bounds beyond the float range: no float is an outlier on that side.
+        const NormalRange wide = normalRange({0.0, 1e300});
+        QVERIFY(std::isinf(wide.below) && std::isinf(wide.above));
+        QVERIFY(wide.isNormal(std::numeric_limits<float>::max()));
+    }
+
+    void perTensorRangeWithPerChannelOutliers()
+    {
+        // One range for the matrix, outliers found per row: each row is tested against its own
+        // statistics (a row of large values keeps its values; a planted spike is caught).
+        Matrix w = test::heavyTailed(6, 200, 31);
+        for (std::int64_t c = 0; c < w.cols; ++c) w.values[2 * w.cols + c] *= 50;  // a loud row
+        w.values[4 * w.cols + 9] = 40 * std::abs(w.values[4 * w.cols + 9]) + 1.0f;
+        QuantSettings s;
+        s.granularity = Granularity::PerTensor;
+        s.outlierStats = OutlierStats::PerChannel;
+        const auto q = quantizeMatrix(w, s);
+        const auto moments = outlierMoments(w, true);
+        std::vector<std::uint64_t> expect;
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            for (std::int64_t c = 0; c < w.cols; ++c)
+                if (makeRule(moments[std::size_t(r)], 3.0).isOutlier(w.values[r * w.cols + c])) expect.push_back(r * w.cols + c);
+        QVERIFY(q.outlierIndex == expect);
+        QVERIFY(std::find(expect.begin(), expect.end(), std::uint64_t(4 * w.cols + 9)) != expect.end());
+        for (const auto i : expect) QCOMPARE(q.codes[i], std::uint8_t(0));
+        QCOMPARE(q.scales.size(), std::size_t(1));
     }
 
     void easyQuantBeatsRtnOnHeavyTails()
