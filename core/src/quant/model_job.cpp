@@ -95,11 +95,12 @@ struct Accumulator {
     double bitSum = 0;  ///< Σ bpw · elements
 };
 
+/// `w` is the job's one read buffer (see Checkpoint::readMatrixInto).
 void quantizeOne(const Checkpoint& ckpt, TensorOutcome& out, ProgressRelay& relay,
-                 const QuantizedTensorSink& sink, Accumulator& acc)
+                 const QuantizedTensorSink& sink, Accumulator& acc, Matrix& w)
 {
     const auto t0 = Clock::now();
-    Matrix w = ckpt.readMatrix(out.index);
+    ckpt.readMatrixInto(out.index, w);
     const ProgressFn inner = [&relay](double f, std::string_view) { return relay.inner(f); };
     const QuantizedTensor q = quantizeMatrix(w, out.settings, inner);
     // One pass over Ŵ, decoded a row at a time (no full copy); the per-tensor numbers are
@@ -157,11 +158,12 @@ ModelQuantResult quantizeModel(const Checkpoint& ckpt, const ModelQuantSettings&
     tbb::task_arena arena(s.threads > 0 ? s.threads : tbb::task_arena::automatic);
     arena.execute([&] {
         std::int64_t done = 0;
+        Matrix w;
         for (auto& o : result.tensors) {
             if (!o.quantized) continue;
             const auto elements = infos[o.index].numel();
             relay.beginTensor(done, elements, o.name);
-            quantizeOne(ckpt, o, relay, sink, acc);
+            quantizeOne(ckpt, o, relay, sink, acc, w);
             done += elements;
         }
     });

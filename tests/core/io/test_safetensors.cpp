@@ -87,6 +87,18 @@ private Q_SLOTS:
             QCOMPARE(mbf.values[k], bf16ToFloat(floatToBf16(wbf[k])));
             QVERIFY(std::fabs(mbf.values[k] - wbf[k]) <= std::fabs(wbf[k]) * 0x1p-8f);
         }
+
+        // readMatrixInto (the model job's reused buffer) gives readMatrix's matrices whatever
+        // the buffer held before: larger (6x5 into 4x8's storage and back) or smaller.
+        Matrix into;
+        for (const auto i : {i16, i32, ibf, i16, i32}) {
+            c->readMatrixInto(i, into);
+            const Matrix fresh = c->readMatrix(i);
+            QCOMPARE(into.rows, fresh.rows);
+            QCOMPARE(into.cols, fresh.cols);
+            QVERIFY(into.values == fresh.values);
+        }
+        QVERIFY_THROWS_EXCEPTION(InvalidArgument, c->readMatrixInto(99, into));
     }
 
     void everyDTypeDecodes()

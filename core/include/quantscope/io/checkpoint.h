@@ -38,6 +38,11 @@ public:
     /// [in,out] kernels come back transposed. Thread-safe. Throws FormatError if the bytes are
     /// bad, UnsupportedError for dtypes that do not decode to numbers.
     virtual Matrix readMatrix(std::size_t index) const = 0;
+    /// readMatrix into an existing Matrix, reusing its storage: a job that reads tensor after
+    /// tensor into one buffer does not map, fault in and zero fresh pages for each (for a 1B
+    /// model that was a fifth of an RTN job). Readers that decode from memory override it; the
+    /// default assigns readMatrix's result. On error `into` is left valid but unspecified.
+    virtual void readMatrixInto(std::size_t index, Matrix& into) const { into = readMatrix(index); }
     /// The stored bytes of tensor `index`, unchanged (for bit-exact copies on export).
     virtual std::vector<std::byte> readRaw(std::size_t index) const = 0;
 

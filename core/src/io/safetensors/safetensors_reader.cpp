@@ -58,6 +58,16 @@ public:
         return m;
     }
 
+    void readMatrixInto(std::size_t index, Matrix& into) const override
+    {
+        const auto& info = checkedInfo(index);
+        into.rows = info.rows();
+        into.cols = info.cols();
+        into.values.resize(static_cast<std::size_t>(info.numel()));  // keeps the capacity
+        if (info.numel() == 0) return;
+        decodeToFloat(info.dtype, bytesOf(index), into.values.data(), static_cast<std::size_t>(info.numel()));
+    }
+
     std::vector<std::byte> readRaw(std::size_t index) const override
     {
         const auto& info = checkedInfo(index);
