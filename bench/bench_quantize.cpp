@@ -75,6 +75,35 @@ double objective(const Matrix& w, const QuantizedTensor& q)
     return sum;
 }
 
+/// Σ over every channel of (Q_Δ(x) - x)² at one fixed step Δ per channel: a single evaluation
+/// of the objective the range solvers minimize, written as a plain vectorizable pass (float
+/// lanes; round to nearest by adding and subtracting 1.5·2^23). What any solver that probes
+/// the objective pays per probe: the yardstick for the search's cost.
+double objectivePass(const Matrix& w, const std::vector<float>& steps, int qmax)
+{
+    constexpr int kLanes = 8;
+    const float top = static_cast<float>(qmax);
+    double total = 0;
+    for (std::int64_t r = 0; r < w.rows; ++r) {
+        const float d = steps[static_cast<std::size_t>(r)], inv = 1.0f / d;
+        const float* x = w.values.data() + r * w.cols;
+        float lane[kLanes] = {};
+        std::int64_t c = 0;
+        for (; c + kLanes <= w.cols; c += kLanes)
+            for (int k = 0; k < kLanes; ++k) {
+                const float q = std::min(std::max((x[c + k] * inv + 0x1.8p23f) - 0x1.8p23f, -top), top);
+                const float e = q * d - x[c + k];
+                lane[k] += e * e;
+            }
+        for (; c < w.cols; ++c) {
+            const float q = std::min(std::max((x[c] * inv + 0x1.8p23f) - 0x1.8p23f, -top), top);
+            lane[0] += (q * d - x[c]) * (q * d - x[c]);
+        }
+        for (const float l : lane) total += l;
+    }
+    return total;
+}
+
 QuantSettings settingsFor(QuantMethod m, RangeSolver solver = RangeSolver::Search)
 {
     QuantSettings s;
@@ -93,6 +122,8 @@ void layerTable(const char* label, const Matrix& w)
     QuantizedTensor q;
     const double tRtn = secondsOf([&] { q = quantizeMatrix(w, rtnS); }, 3);
     const double eRtn = measure(w, q).relErr;
+    double passSum = 0;
+    const double tPass = secondsOf([&] { passSum = objectivePass(w, q.scales, 7); }, 3);
     const double tMse = secondsOf([&] { q = quantizeMatrix(w, mseS); });
     const double eMse = measure(w, q).relErr;
     const double tSearch = secondsOf([&] { q = quantizeMatrix(w, searchS); });
@@ -120,6 +151,10 @@ void layerTable(const char* label, const Matrix& w)
                 double(w.rows) / double(sub));
     std::printf("  objective on those %lld rows: search %.6g, adam %.6g, search/adam = %.4f (search %.1fx faster there)\n",
                 static_cast<long long>(sub), objSearch, objAdam, objSearch / objAdam, tAdamSub / tSearchSub);
+    // Adam pays 500 evaluations per channel; a coarse grid one per candidate step.
+    std::printf("  one evaluation of the objective at a fixed step per channel (a vectorized pass): %.1f Mparam/s, "
+                "%.2f x rtn (sum %.4g); easyquant-search costs as much as %.1f such evaluations\n",
+                params / tPass / 1e6, tPass / tRtn, passSum, tSearch / tPass);
 }
 
 void threadedLine(const Matrix& w)
