@@ -32,6 +32,9 @@ void checkInput(const Matrix& w)
         w.values.size() != static_cast<std::size_t>(w.rows * w.cols))
         throw InvalidArgument("quantizeMatrix: matrix shape " + std::to_string(w.rows) + "x" + std::to_string(w.cols) +
                               " does not match its " + std::to_string(w.values.size()) + " values");
+    if (w.cols > std::numeric_limits<std::uint32_t>::max())
+        throw InvalidArgument("quantizeMatrix: " + std::to_string(w.cols) +
+                              " columns; rows of more than 2^32 values are not supported");
     // Find the first non-finite value (rows in parallel, the smallest row reported).
     std::vector<std::int64_t> badCol(static_cast<std::size_t>(w.rows), -1);
     tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
@@ -66,92 +69,74 @@ std::vector<quant::NormalRange> normalRanges(const Matrix& w, const QuantSetting
     return out;
 }
 
-/// Writes the normal values of x[0, n) to buf from position k on, in order (all of them when
-/// there is no range; buf holds at least k + n values); returns the position after them.
-std::size_t appendNormals(const float* x, std::size_t n, const quant::NormalRange* range, float* buf, std::size_t k)
+/// Per row, the columns of its outliers in ascending order (rows without any stay empty).
+using RowOutliers = std::vector<std::vector<std::uint32_t>>;
+
+/// Splits x[0, n) by the range: the normal values go to buf from position k on, in order (buf
+/// holds at least k + n values), and the columns of the others, plus `column0`, are appended to
+/// `outliers`; returns the position after the normal values. With no range every value is
+/// normal. Branch-free: every value is written to both places, and only the cursor of the side
+/// it belongs to moves (`cols` holds at least n positions).
+std::size_t splitOutliers(const float* x, std::size_t n, const quant::NormalRange* range, float* buf, std::size_t k,
+                          std::uint32_t* cols, std::vector<std::uint32_t>& outliers, std::uint32_t column0)
 {
     if (!range) {
         std::copy(x, x + n, buf + k);
         return k + n;
     }
-    // Branch-free compaction: every value is written, the cursor moves past normal ones only.
     const quant::NormalRange r = *range;
+    std::size_t j = 0;
     for (std::size_t i = 0; i < n; ++i) {
         buf[k] = x[i];
-        k += r.isNormal(x[i]);
+        cols[j] = column0 + static_cast<std::uint32_t>(i);
+        const bool normal = r.isNormal(x[i]);
+        k += normal;
+        j += !normal;
     }
+    outliers.insert(outliers.end(), cols, cols + j);
     return k;
 }
 
-/// Outliers store code 0 (ignored when decoding; 0 compresses well).
-void zeroOutlierCodes(const float* x, std::size_t n, const quant::NormalRange* range, std::uint8_t* codes)
-{
-    if (!range) return;
-    const quant::NormalRange r = *range;
-    for (std::size_t i = 0; i < n; ++i) codes[i] = r.isNormal(x[i]) ? codes[i] : 0;
-}
-
+/// Quantizes x[0, n) (columns column0.. of a row) as one unit; its outliers' columns are
+/// appended to `outliers` and their codes set to 0 (ignored when decoding; 0 compresses well).
 void quantizeSpan(const float* x, const quant::NormalRange* range, std::size_t n, const QuantSettings& s,
-                  UnitScratch& scratch, std::uint8_t* codes, float& scale, std::int32_t& offset)
+                  UnitScratch& scratch, std::uint8_t* codes, float& scale, std::int32_t& offset,
+                  std::vector<std::uint32_t>& outliers, std::uint32_t column0)
 {
     std::span<const float> normals{x, n};
+    const std::size_t before = outliers.size();
     if (range) {
         scratch.normals.resize(n);
-        normals = {scratch.normals.data(), appendNormals(x, n, range, scratch.normals.data(), 0)};
+        scratch.columns.resize(n);
+        normals = {scratch.normals.data(),
+                   splitOutliers(x, n, range, scratch.normals.data(), 0, scratch.columns.data(), outliers, column0)};
     }
     const UnitParams p = quant::chooseUnitParams(normals, s, scratch);
     quant::encodeUnit({x, n}, p, s, codes);
-    zeroOutlierCodes(x, n, range, codes);
+    for (std::size_t i = before; i < outliers.size(); ++i) codes[outliers[i] - column0] = 0;
     scale = p.scale;
     offset = p.offset;
 }
 
-/// Outliers among x[0, n): counted eight values at a time (vectorized compares), and the
-/// blocks holding none skipped when filling.
-std::size_t countOutliers(const float* x, std::size_t n, quant::NormalRange r) noexcept
+/// The (index, fp16) pairs of the outliers in ascending index order, filled in parallel from
+/// positions that a prefix sum over rows gives, so the output does not depend on threads.
+void collectOutliers(const Matrix& w, const RowOutliers& rowOutliers, QuantizedTensor& q)
 {
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < n; ++i) count += !r.isNormal(x[i]);
-    return count;
-}
-
-/// The (index, fp16) pairs of the outliers in ascending index order. Rows are counted and
-/// filled in parallel (a serial scan cost a fixed time per parameter in the model job);
-/// positions come from a prefix sum over rows, so the output does not depend on threads.
-void collectOutliers(const Matrix& w, const std::vector<quant::NormalRange>& ranges, QuantizedTensor& q)
-{
-    if (ranges.empty()) return;
+    if (rowOutliers.empty()) return;
     const auto rows = static_cast<std::size_t>(w.rows);
     const auto cols = static_cast<std::size_t>(w.cols);
-    auto rangeOf = [&](std::size_t r) { return ranges[ranges.size() == 1 ? 0 : r]; };
     std::vector<std::size_t> start(rows + 1, 0);
-    tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
-        for (auto r = br.begin(); r != br.end(); ++r) {
-            const auto u = static_cast<std::size_t>(r);
-            start[u + 1] = countOutliers(w.values.data() + u * cols, cols, rangeOf(u));
-        }
-    });
-    for (std::size_t r = 0; r < rows; ++r) start[r + 1] += start[r];
+    for (std::size_t r = 0; r < rows; ++r) start[r + 1] = start[r] + rowOutliers[r].size();
     q.outlierIndex.resize(start[rows]);
     q.outlierHalf.resize(start[rows]);
     tbb::parallel_for(RowRange(0, w.rows), [&](const RowRange& br) {
         for (auto r = br.begin(); r != br.end(); ++r) {
             const auto u = static_cast<std::size_t>(r);
             std::size_t k = start[u];
-            if (k == start[u + 1]) continue;  // most rows of a large matrix hold a few at most
-            const quant::NormalRange range = rangeOf(u);
-            const std::size_t base = u * cols;
-            const float* x = w.values.data() + base;
-            constexpr std::size_t kBlock = 16;
-            for (std::size_t c0 = 0; c0 < cols; c0 += kBlock) {
-                const std::size_t c1 = std::min(cols, c0 + kBlock);
-                if (countOutliers(x + c0, c1 - c0, range) == 0) continue;  // outliers are rare
-                for (std::size_t c = c0; c < c1; ++c) {
-                    if (range.isNormal(x[c])) continue;
-                    q.outlierIndex[k] = base + c;
-                    q.outlierHalf[k] = floatToHalf(x[c]);
-                    ++k;
-                }
+            for (const std::uint32_t c : rowOutliers[u]) {
+                q.outlierIndex[k] = u * cols + c;
+                q.outlierHalf[k] = floatToHalf(w.values[u * cols + c]);
+                ++k;
             }
         }
     });
@@ -187,26 +172,30 @@ QuantizedTensor quantizeMatrix(const Matrix& w, const QuantSettings& s, const Pr
         return ranges.empty() ? nullptr : &ranges[perRowRange ? static_cast<std::size_t>(r) : 0];
     };
     quant::ProgressTracker tracker(progress, w.rows, "quantizing");
+    RowOutliers rowOutliers(ranges.empty() ? 0 : static_cast<std::size_t>(w.rows));
+    std::vector<std::uint32_t> none;  // the outlier list of every row when there are no ranges
+    auto outliersOf = [&](std::int64_t r) -> std::vector<std::uint32_t>& {
+        return ranges.empty() ? none : rowOutliers[static_cast<std::size_t>(r)];
+    };
 
     if (s.granularity == Granularity::PerTensor) {
-        // One range for everything: chosen serially over the whole matrix, encoded per row.
         // One range for everything, chosen serially over the normal values of every row (each
-        // row against its own statistics when they are per channel).
+        // row against its own statistics when they are per channel), encoded at once.
         UnitScratch scratch;
         std::span<const float> normals{w.values};
         if (!ranges.empty()) {
             scratch.normals.resize(w.values.size());
+            scratch.columns.resize(static_cast<std::size_t>(w.cols));
             std::size_t k = 0;
             for (std::int64_t r = 0; r < w.rows; ++r)
-                k = appendNormals(w.values.data() + r * w.cols, static_cast<std::size_t>(w.cols), rangeOf(r),
-                                  scratch.normals.data(), k);
+                k = splitOutliers(w.values.data() + r * w.cols, static_cast<std::size_t>(w.cols), rangeOf(r),
+                                  scratch.normals.data(), k, scratch.columns.data(), outliersOf(r), 0);
             normals = {scratch.normals.data(), k};
         }
         const UnitParams p = quant::chooseUnitParams(normals, s, scratch);
         quant::encodeUnit(w.values, p, s, q.codes.data());
         for (std::int64_t r = 0; r < w.rows; ++r)
-            zeroOutlierCodes(w.values.data() + r * w.cols, static_cast<std::size_t>(w.cols), rangeOf(r),
-                             q.codes.data() + r * w.cols);
+            for (const std::uint32_t c : outliersOf(r)) q.codes[static_cast<std::size_t>(r * w.cols + c)] = 0;
         q.scales[0] = p.scale;
         q.offsets[0] = p.offset;
         tracker.advance(w.rows);
@@ -222,14 +211,15 @@ QuantizedTensor quantizeMatrix(const Matrix& w, const QuantSettings& s, const Pr
                     const std::int64_t n = std::min(g, w.cols - k * g);
                     const auto u = static_cast<std::size_t>(r * gpr + k);
                     quantizeSpan(w.values.data() + begin, rangeOf(r), static_cast<std::size_t>(n), s, scratch,
-                                 q.codes.data() + begin, q.scales[u], q.offsets[u]);
+                                 q.codes.data() + begin, q.scales[u], q.offsets[u], outliersOf(r),
+                                 static_cast<std::uint32_t>(k * g));
                 }
                 tracker.advance(1);
             }
         });
     }
     if (tracker.cancelled()) throw Cancelled();
-    collectOutliers(w, ranges, q);
+    collectOutliers(w, rowOutliers, q);
     return q;
 }
 
