@@ -26,8 +26,9 @@ PACKAGES=(
   xvfb xauth xfonts-base mesa-utils libgl1-mesa-dri
   # packaging and validation
   desktop-file-utils appstream dpkg-dev file
-  # independent readers used by tests (tests/interop): Node.js runs @huggingface/gguf (from npm,
-  # below); Python reads the package and the safetensors export from their specifications
+  # independent readers used by tests (tests/interop): Node.js runs @huggingface/gguf and npm
+  # fetches llama.cpp's prebuilt libraries (below); Python reads the package and the safetensors
+  # export from their specifications
   nodejs python3 python3-h5py python3-numpy
 )
 
@@ -54,7 +55,7 @@ install_apt_packages() {
   $sudo apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
-# The npm packages the interop tests run (@huggingface/gguf), exactly as pinned by
+# The npm packages the interop tests run (@huggingface/gguf, @node-llama-cpp/linux-x64), exactly as pinned by
 # build-tools/package-lock.json, into build-tools/node_modules (git-ignored; nothing global).
 # Reinstalled only when the lock file changed. Debian's own nodejs ships npm separately.
 install_node_packages() {
@@ -74,7 +75,7 @@ install_node_packages() {
     # Offline developers can still build and test (the interop test SKIPs); CI sets
     # QS_REQUIRE_INTEROP=1 so the independent GGUF parser really runs there.
     [ "${QS_REQUIRE_INTEROP:-0}" = 1 ] && { echo "install-deps: npm ci failed" >&2; exit 1; }
-    echo "install-deps: warning: npm ci failed; test_gguf_interop will SKIP" >&2
+    echo "install-deps: warning: npm ci failed; test_gguf_interop and test_llama_cpp_interop will SKIP" >&2
     return
   fi
   cp "$lock" "$stamp"
