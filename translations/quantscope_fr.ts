@@ -462,6 +462,10 @@
         <source>F16</source>
         <translation>F16</translation>
     </message>
+    <message>
+        <source>Block type of the weight matrices. nl4 quantized with groups of 32 is written as IQ4_XS without re-quantizing (rows whose length is a multiple of 256).</source>
+        <translation>Type de bloc des matrices de poids. nl4 quantifié par groupes de 32 est écrit en IQ4_XS sans nouvelle quantification (lignes dont la longueur est un multiple de 256).</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::HistogramChart</name>

@@ -461,6 +461,10 @@
         <source>F16</source>
         <translation>F16</translation>
     </message>
+    <message>
+        <source>Block type of the weight matrices. nl4 quantized with groups of 32 is written as IQ4_XS without re-quantizing (rows whose length is a multiple of 256).</source>
+        <translation>权重矩阵的块类型。以 32 为一组量化的 nl4 直接写为 IQ4_XS，无需重新量化（行长须为 256 的倍数）。</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::HistogramChart</name>

@@ -221,8 +221,11 @@ private Q_SLOTS:
             dialog.setPath(QStringLiteral("/tmp/m.gguf"));
             QCOMPARE(dialog.formatId(), QStringLiteral("gguf"));
             QCOMPARE(dialog.precision(), QStringLiteral("Q4_0"));  // the exporter's default first
+            auto* precision = dialog.findChild<QComboBox*>(QStringLiteral("exportPrecision"));
+            QVERIFY(precision->toolTip().contains(QStringLiteral("IQ4_XS")));  // nl4 at group 32 needs no choice
             formats->setCurrentIndex(formats->findData(QStringLiteral("safetensors")));
             QCOMPARE(dialog.precision(), QStringLiteral("F16"));
+            QVERIFY(precision->toolTip().isEmpty());
             formats->setCurrentIndex(formats->findData(QStringLiteral("package")));
             QCOMPARE(dialog.path(), QStringLiteral("/tmp/m.qs.h5"));
             QCOMPARE(dialog.precision(), QString());  // the package keeps its own codes
