@@ -346,6 +346,16 @@ private Q_SLOTS:
         Matrix wrong(2, 3);
         wrong.values.resize(5);
         QVERIFY_THROWS_EXCEPTION(InvalidArgument, quantizeMatrix(wrong, QuantSettings{}));
+        // Outlier columns are 32-bit: a row of more than 2^32 values is refused up front (shown
+        // with zero rows, which needs no memory).
+        Matrix tooWide;
+        tooWide.cols = std::int64_t(1) << 33;
+        try {
+            quantizeMatrix(tooWide, QuantSettings{});
+            QFAIL("a row of 2^33 values was accepted");
+        } catch (const InvalidArgument& e) {
+            QVERIFY2(std::string(e.what()).find("2^32") != std::string::npos, e.what());
+        }
     }
 
     void fp16ScalesAreWhatTheCodesUse()
