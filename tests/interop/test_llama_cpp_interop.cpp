@@ -16,6 +16,7 @@
 #include "quantscope/io/exporter.h"
 #include "quantscope/models/llama_eval.h"
 #include "quantscope/models/llama_loader.h"
+#include "quantscope/models/llama_quant.h"
 #include "quantscope/models/llama_tokenizer.h"
 #include "test_data.h"
 
@@ -169,6 +170,35 @@ private Q_SLOTS:
     }
     void q8_0Nll() { nllAgrees(DType::Q8_0, false, 4e-3); }
     void q4_0Nll() { nllAgrees(DType::Q4_0, false, 4e-3); }
+
+    void exactQ4_0BeatsGgmlsEncoder()
+    {
+        // EasyQuant's exact fp16 step search per 32-value group on Q4_0's own grid [-8, 7], no
+        // outliers: the result is written as Q4_0 without re-quantizing (ggml_q4_0_pack.h), so
+        // llama.cpp runs exactly QuantScope's weights — and they lose less than the Q4_0 file
+        // ggml's own encoder makes from the fp32 weights (every matrix Q4_0 in both files).
+        ModelQuantSettings s;
+        s.defaults.method = QuantMethod::EasyQuant;
+        s.defaults.bits = 4;
+        s.defaults.granularity = Granularity::PerGroup;
+        s.defaults.groupSize = 32;
+        s.defaults.intRange = IntRange::Full;
+        s.defaults.sigma = 0;
+        s.quantizeEmbeddings = true;  // the (shared) embedding is a Q4_0 matrix in both files
+        const fs::path searched = exportGguf(*m_ckpt, s, DType::Q4_0, "stories260K.searched.Q4_0.gguf");
+        const fs::path ggmls = exportGguf(DType::Q4_0, true, "stories260K.ggml.Q4_0.gguf");
+        const test::LlamaCppLibrary::Model searchedModel(*m_llama, searched), ggmlModel(*m_llama, ggmls);
+        const double theirs = llamaCppNll(searchedModel, m_sequences), ggml = llamaCppNll(ggmlModel, m_sequences);
+        // QuantScope's own in-memory result for the same settings (no file involved).
+        LlamaQuantOptions lo;
+        lo.settings = s.defaults;
+        lo.quantizeEmbedding = true;
+        const double inMemory = evaluateSequences(loadFakeQuantizedLlama(*m_ckpt, m_info, lo), m_sequences).nll;
+        qInfo("Q4_0 NLL in llama.cpp: QuantScope's searched groups %.5f (QuantScope in memory %.5f), ggml's encoder on "
+              "the fp32 weights %.5f", theirs, inMemory, ggml);
+        QVERIFY2(std::abs(theirs - inMemory) <= 4e-3, qPrintable(QString("%1 vs %2").arg(theirs).arg(inMemory)));
+        QVERIFY2(theirs < ggml, qPrintable(QString("%1 vs ggml's %2").arg(theirs).arg(ggml)));
+    }
 
     void nl4AsIq4XsRuns()
     {

@@ -15,8 +15,10 @@
 #include "quantscope/models/llama_tokenizer.h"
 #include "tensor/ggml_blocks.h"
 #include "tensor/ggml_iq4_xs.h"
+#include "tensor/ggml_q4_0_pack.h"
 
 #include <cstring>
+#include <optional>
 
 namespace qs::exporting {
 
@@ -180,15 +182,18 @@ std::uint32_t fileType(const Checkpoint& ckpt, const std::vector<DType>& types, 
 }
 
 /// The bytes of a quantized tensor as `type`, and (via `decoded`) what they decode to: IQ4_XS
-/// re-arranges nl4's codes and scales, every other type encodes the dequantized values.
+/// re-arranges nl4's codes and scales; Q4_0 re-arranges uniform codes when they fit its blocks
+/// exactly (ggml_q4_0_pack.h); everything else encodes the dequantized values.
 std::vector<std::byte> encodeQuantized(const TensorOutcome& o, const QuantizedTensor& q, DType type,
                                        std::vector<float>& decoded)
 {
-    if (type != DType::IQ4_XS) return encode(q.dequantize().values, type, decoded);
-    auto bytes = ggml::packIq4Xs(q, o.name);
+    std::optional<std::vector<std::byte>> exact;
+    if (type == DType::IQ4_XS) exact = ggml::packIq4Xs(q, o.name);
+    if (type == DType::Q4_0) exact = ggml::packQ4_0Exactly(q);
+    if (!exact) return encode(q.dequantize().values, type, decoded);
     decoded.resize(static_cast<std::size_t>(q.rows * q.cols));
-    decodeToFloat(type, bytes.data(), decoded.data(), decoded.size());
-    return bytes;
+    decodeToFloat(type, exact->data(), decoded.data(), decoded.size());
+    return std::move(*exact);
 }
 
 /// The warnings that concern a whole export: outliers folded into blocks, and results whose
