@@ -5,25 +5,18 @@
 #include "quantscope/quant/quantize.h"
 #include "quantscope/tensor/dtype.h"
 #include "tensor/ggml_q4_0_pack.h"
+#include "../quant/quant_test_util.h"
 
 #include <QTest>
 
 #include <cmath>
 #include <cstring>
-#include <random>
 
 using namespace qs;
 
 namespace {
 
-Matrix studentT(std::int64_t rows, std::int64_t cols, std::uint32_t seed)
-{
-    Matrix m(rows, cols);
-    std::mt19937_64 rng(seed);
-    std::student_t_distribution<double> t(4.0);
-    for (auto& v : m.values) v = static_cast<float>(0.02 * t(rng));
-    return m;
-}
+using test::heavyTailed;
 
 QuantSettings settings(QuantMethod method, int bits, IntRange range, Granularity g, std::int64_t group = 32)
 {
@@ -44,7 +37,7 @@ class TestQ4_0Pack : public QObject {
 private Q_SLOTS:
     void decodesToTheQuantizedValuesExactly()
     {
-        const Matrix w = studentT(24, 128, 3);
+        const Matrix w = heavyTailed(24, 128, 3);
         int packed = 0;
         for (auto method : {QuantMethod::Rtn, QuantMethod::RtnMse, QuantMethod::EasyQuant})
             for (int bits : {2, 3, 4})
@@ -90,7 +83,7 @@ private Q_SLOTS:
 
     void refusesWhatQ4_0CannotHold()
     {
-        const Matrix w = studentT(4, 96, 5);
+        const Matrix w = heavyTailed(4, 96, 5);
         QVERIFY(ggml::packQ4_0Exactly(quantizeMatrix(w, settings(QuantMethod::Rtn, 4, IntRange::Full, Granularity::PerChannel))));
         // more than 4 bits, a zero point, a group that splits blocks, outliers beside the codes
         QVERIFY(!ggml::packQ4_0Exactly(quantizeMatrix(w, settings(QuantMethod::Rtn, 8, IntRange::Full, Granularity::PerChannel))));
@@ -104,7 +97,7 @@ private Q_SLOTS:
         QVERIFY(!withOutliers.outlierIndex.empty());
         QVERIFY(!ggml::packQ4_0Exactly(withOutliers));
         // rows that are not whole blocks; a scale that is not an fp16 value
-        QVERIFY(!ggml::packQ4_0Exactly(quantizeMatrix(studentT(2, 40, 6), settings(QuantMethod::Rtn, 4, IntRange::Full, Granularity::PerChannel))));
+        QVERIFY(!ggml::packQ4_0Exactly(quantizeMatrix(heavyTailed(2, 40, 6), settings(QuantMethod::Rtn, 4, IntRange::Full, Granularity::PerChannel))));
         auto fp32Scales = settings(QuantMethod::Rtn, 4, IntRange::Full, Granularity::PerChannel);
         fp32Scales.fp16Scales = false;
         QVERIFY(!ggml::packQ4_0Exactly(quantizeMatrix(w, fp32Scales)));
