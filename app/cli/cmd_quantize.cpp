@@ -91,7 +91,9 @@ int runQuantize(const QuantizeOptions& o)
         for (const auto& w : exported.warnings) std::cerr << "warning: " << w << '\n';
         if (exportOpts->format == ExportFormat::Gguf) {  // what was written differs from Ŵ: say how much
             std::vector<std::vector<std::string>> rows{{"tensor", "stored as", "rel_err written"}};
-            for (const auto& w : exported.written) rows.push_back({w.name, w.storedAs, fmtNum(w.relErr)});
+            // "(exact)": the quantized values themselves, not re-encoded for the format.
+            for (const auto& w : exported.written)
+                rows.push_back({w.name, w.storedAs + (w.exact ? " (exact)" : ""), fmtNum(w.relErr)});
             std::cout << '\n';
             printTable(std::cout, rows, {2});
         }

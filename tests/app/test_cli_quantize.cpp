@@ -184,6 +184,11 @@ private Q_SLOTS:
                             "--tokenizer", QString::fromStdString(tok.string())});
         QVERIFY2(g.code == 0 && g.out.contains("rel_err written") && g.out.contains("Q8_0"), qPrintable(describe(g)));
         QVERIFY2(g.err.contains("not a multiple of 32"), qPrintable(describe(g)));  // w2: 172 columns -> F16
+        QVERIFY2(!g.out.contains("(exact)"), qPrintable(describe(g)));  // 8-bit codes re-encoded as Q8_0
+        // Codes that fit Q4_0 are written as they are, and the table says so.
+        const auto e = cli({"quantize", model, "--group", "32", "--int-range", "full", "--sigma", "0", "--out",
+                            dir.filePath("e.gguf"), "--gguf-type", "Q4_0", "--tokenizer", QString::fromStdString(tok.string())});
+        QVERIFY2(e.code == 0 && e.out.contains("Q4_0 (exact)"), qPrintable(describe(e)));
         // The input is never the output, and an unknown extension asks for --format.
         QTemporaryDir other;
         QVERIFY(QFile::copy(model, other.filePath("model.bin")));

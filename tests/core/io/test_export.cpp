@@ -132,6 +132,45 @@ private Q_SLOTS:
         QCOMPARE(r.written.size(), std::size_t(35));
     }
 
+    void writtenSaysWhichTensorsAreExact()
+    {
+        // GGUF Q4_0 holds a uniform result itself when its codes fit (symmetric 4-bit, group 32,
+        // no outliers) and a re-encoding otherwise; ffn_down's rows of 172 fall back to F16.
+        QS_REQUIRE_DATA(model, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tok, "llm/tok512.bin");
+        auto ckpt = openCheckpoint(model);
+        QTemporaryDir tmp;
+        auto o = as(ExportFormat::Gguf);
+        o.ggufType = DType::Q4_0;
+        o.tokenizer = tok;
+        auto fits = easyquant4();
+        fits.defaults.granularity = Granularity::PerGroup;
+        fits.defaults.groupSize = 32;
+        fits.defaults.intRange = IntRange::Full;
+        fits.defaults.sigma = 0;
+        const auto exact = exportQuantized(*ckpt, fits, fs::path(tmp.path().toStdString()) / "exact.gguf", o);
+        const auto reencoded = exportQuantized(*ckpt, easyquant4(), fs::path(tmp.path().toStdString()) / "re.gguf", o);
+        int q4 = 0;
+        for (const auto* r : {&exact, &reencoded}) {
+            QCOMPARE(r->written.size(), std::size_t(35));
+            for (const auto& w : r->written) {
+                const bool isQ4 = w.storedAs == "Q4_0";
+                QVERIFY2(w.exact == (isQ4 && r == &exact), w.name.c_str());
+                q4 += isQ4 && r == &exact;
+                // An exact tensor's written error is its quantization error.
+                if (w.exact) {
+                    const auto& t = *std::find_if(r->quant.tensors.begin(), r->quant.tensors.end(),
+                                                  [&](const TensorOutcome& x) { return x.name == w.name; });
+                    QVERIFY(std::abs(w.relErr - t.metrics.relErr) <= 1e-6 * t.metrics.relErr);
+                }
+            }
+        }
+        QCOMPARE(q4, 30);
+        const auto package = exportQuantized(*ckpt, easyquant4(), fs::path(tmp.path().toStdString()) / "p.qs.h5",
+                                             as(ExportFormat::Package));
+        for (const auto& w : package.written) QVERIFY(w.exact);
+    }
+
     void ggufFollowsTheFormatAndLlamaConventions()
     {
         QS_REQUIRE_DATA(model, "llm/stories260K.bin");

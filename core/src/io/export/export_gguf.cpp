@@ -185,15 +185,16 @@ std::uint32_t fileType(const Checkpoint& ckpt, const std::vector<DType>& types, 
 /// re-arranges nl4's codes and scales; Q4_0 re-arranges uniform codes when they fit its blocks
 /// exactly (ggml_q4_0_pack.h); everything else encodes the dequantized values.
 std::vector<std::byte> encodeQuantized(const TensorOutcome& o, const QuantizedTensor& q, DType type,
-                                       std::vector<float>& decoded)
+                                       std::vector<float>& decoded, bool& exact)
 {
-    std::optional<std::vector<std::byte>> exact;
-    if (type == DType::IQ4_XS) exact = ggml::packIq4Xs(q, o.name);
-    if (type == DType::Q4_0) exact = ggml::packQ4_0Exactly(q);
-    if (!exact) return encode(q.dequantize().values, type, decoded);
+    std::optional<std::vector<std::byte>> packed;
+    if (type == DType::IQ4_XS) packed = ggml::packIq4Xs(q, o.name);
+    if (type == DType::Q4_0) packed = ggml::packQ4_0Exactly(q);
+    exact = packed.has_value();
+    if (!packed) return encode(q.dequantize().values, type, decoded);
     decoded.resize(static_cast<std::size_t>(q.rows * q.cols));
-    decodeToFloat(type, exact->data(), decoded.data(), decoded.size());
-    return std::move(*exact);
+    decodeToFloat(type, packed->data(), decoded.data(), decoded.size());
+    return std::move(*packed);
 }
 
 /// The warnings that concern a whole export: outliers folded into blocks, and results whose
@@ -280,8 +281,10 @@ ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settin
             w.writeTensorData(file, encode(values.values, types[i], decoded));
         },
         [&](const TensorOutcome& o, const Matrix& original, const QuantizedTensor& q) {
-            w.writeTensorData(file, encodeQuantized(o, q, types[o.index], decoded));
-            result.written.push_back({o.name, relativeError(original.values, decoded), std::string(dtypeName(types[o.index]))});
+            bool exact = false;
+            w.writeTensorData(file, encodeQuantized(o, q, types[o.index], decoded, exact));
+            result.written.push_back(
+                {o.name, relativeError(original.values, decoded), std::string(dtypeName(types[o.index])), exact});
             if (types[o.index] != DType::F16 && types[o.index] != DType::F32)
                 foldedOutliers += static_cast<std::int64_t>(q.outlierIndex.size());
         });

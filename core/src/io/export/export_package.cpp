@@ -22,7 +22,7 @@ ExportResult exportPackage(const Checkpoint& ckpt, const ModelQuantSettings& set
         [&](std::size_t i) { writer.addUnquantized(ckpt.tensors()[i], ckpt.readRaw(i)); },
         [&](const TensorOutcome& o, const Matrix&, const QuantizedTensor& q) {
             writer.addQuantized(ckpt.tensors()[o.index], q, o.metrics);
-            result.written.push_back({o.name, o.metrics.relErr, "package"});
+            result.written.push_back({o.name, o.metrics.relErr, "package", true});
         });
     writer.commit({result.quant.totalParams, result.quant.quantizedParams, result.quant.totals.bpw, bytesBefore,
                    writer.payloadBytes()});

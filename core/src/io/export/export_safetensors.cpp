@@ -43,7 +43,8 @@ ExportResult exportSafetensors(const Checkpoint& ckpt, const ModelQuantSettings&
             writer.addTensor(info.name, info.shape, values, options.floatDtype);
             const auto stored = roundTo(values, options.floatDtype);
             result.written.push_back(
-                {o.name, relativeError(toStoredOrder(original, info), stored), std::string(dtypeName(options.floatDtype))});
+                {o.name, relativeError(toStoredOrder(original, info), stored), std::string(dtypeName(options.floatDtype)),
+                 options.floatDtype == DType::F32});
         });
     writer.commit();
     result.path = out;
