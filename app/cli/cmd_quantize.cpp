@@ -144,8 +144,8 @@ Command addQuantizeCommand(CLI::App& parent)
         ->capture_default_str();
     app->add_option("--gguf-type", opts->ggufType,
                     "GGUF export: block type of the weight matrices (nl4 at --group 32 is written as IQ4_XS, "
-                    "losslessly, where rows are a multiple of 256; symmetric 4-bit results without outliers "
-                    "whose scales cover 32-value blocks are written as Q4_0 without re-quantizing)")
+                    "losslessly, where rows are a multiple of 256; symmetric results without outliers whose "
+                    "scales cover 32-value blocks are written as Q4_0 (<= 4 bits) or Q8_0 without re-quantizing)")
         ->check(CLI::IsMember({"F16", "Q8_0", "Q4_0"}))
         ->capture_default_str();
     app->add_option("--tokenizer", opts->tokenizer,

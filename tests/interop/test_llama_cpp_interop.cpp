@@ -174,7 +174,7 @@ private Q_SLOTS:
     void exactQ4_0BeatsGgmlsEncoder()
     {
         // EasyQuant's exact fp16 step search per 32-value group on Q4_0's own grid [-8, 7], no
-        // outliers: the result is written as Q4_0 without re-quantizing (ggml_q4_0_pack.h), so
+        // outliers: the result is written as Q4_0 without re-quantizing (ggml_exact_pack.h), so
         // llama.cpp runs exactly QuantScope's weights — and they lose less than the Q4_0 file
         // ggml's own encoder makes from the fp32 weights (every matrix Q4_0 in both files).
         ModelQuantSettings s;
@@ -198,6 +198,27 @@ private Q_SLOTS:
               "the fp32 weights %.5f", theirs, inMemory, ggml);
         QVERIFY2(std::abs(theirs - inMemory) <= 4e-3, qPrintable(QString("%1 vs %2").arg(theirs).arg(inMemory)));
         QVERIFY2(theirs < ggml, qPrintable(QString("%1 vs ggml's %2").arg(theirs).arg(ggml)));
+    }
+
+    void exactQ8_0Runs()
+    {
+        // 8-bit results without outliers are Q8_0 blocks as they are: llama.cpp runs QuantScope's
+        // own weights (embedding included), whatever grid the search chose.
+        ModelQuantSettings s;
+        s.defaults.method = QuantMethod::EasyQuant;
+        s.defaults.bits = 8;
+        s.defaults.intRange = IntRange::EasyQuantLiteral;  // [-127, 128]: blocks with +128 need d < 0
+        s.defaults.sigma = 0;
+        s.quantizeEmbeddings = true;
+        const fs::path gguf = exportGguf(*m_ckpt, s, DType::Q8_0, "stories260K.exact.Q8_0.gguf");
+        const test::LlamaCppLibrary::Model model(*m_llama, gguf);
+        const double theirs = llamaCppNll(model, m_sequences);
+        LlamaQuantOptions lo;
+        lo.settings = s.defaults;
+        lo.quantizeEmbedding = true;
+        const double inMemory = evaluateSequences(loadFakeQuantizedLlama(*m_ckpt, m_info, lo), m_sequences).nll;
+        qInfo("exact Q8_0: llama.cpp NLL %.5f, QuantScope in memory %.5f", theirs, inMemory);
+        QVERIFY2(std::abs(theirs - inMemory) <= 4e-3, qPrintable(QString("%1 vs %2").arg(theirs).arg(inMemory)));
     }
 
     void nl4AsIq4XsRuns()

@@ -50,8 +50,8 @@ struct WrittenTensorError {
     std::string name;
     double relErr = 0;       ///< of what was actually written, against the original
     std::string storedAs;    ///< "Q4_0", "F16", "package", ...
-    /// The file holds the quantized values themselves (a package, F32, IQ4_XS from nl4, Q4_0
-    /// from fitting uniform codes), not a re-encoding or rounding of them.
+    /// The file holds the quantized values themselves (a package, F32, IQ4_XS from nl4, Q4_0 or
+    /// Q8_0 from fitting uniform codes), not a re-encoding or rounding of them.
     bool exact = false;
 };
 

@@ -15,7 +15,7 @@
 #include "quantscope/models/llama_tokenizer.h"
 #include "tensor/ggml_blocks.h"
 #include "tensor/ggml_iq4_xs.h"
-#include "tensor/ggml_q4_0_pack.h"
+#include "tensor/ggml_exact_pack.h"
 
 #include <cstring>
 #include <optional>
@@ -182,14 +182,14 @@ std::uint32_t fileType(const Checkpoint& ckpt, const std::vector<DType>& types, 
 }
 
 /// The bytes of a quantized tensor as `type`, and (via `decoded`) what they decode to: IQ4_XS
-/// re-arranges nl4's codes and scales; Q4_0 re-arranges uniform codes when they fit its blocks
-/// exactly (ggml_q4_0_pack.h); everything else encodes the dequantized values.
+/// re-arranges nl4's codes and scales; Q4_0 and Q8_0 re-arrange uniform codes when they fit their
+/// blocks exactly (ggml_exact_pack.h); everything else encodes the dequantized values.
 std::vector<std::byte> encodeQuantized(const TensorOutcome& o, const QuantizedTensor& q, DType type,
                                        std::vector<float>& decoded, bool& exact)
 {
     std::optional<std::vector<std::byte>> packed;
     if (type == DType::IQ4_XS) packed = ggml::packIq4Xs(q, o.name);
-    if (type == DType::Q4_0) packed = ggml::packQ4_0Exactly(q);
+    if (type == DType::Q4_0 || type == DType::Q8_0) packed = ggml::packExactly(q, type);
     exact = packed.has_value();
     if (!packed) return encode(q.dequantize().values, type, decoded);
     decoded.resize(static_cast<std::size_t>(q.rows * q.cols));
