@@ -166,6 +166,16 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(q4, 30);
+        // The re-encoded export says how to get exact blocks; the exact one has nothing to say.
+        auto says = [](const ExportResult& r) {
+            return std::count_if(r.warnings.begin(), r.warnings.end(), [](const std::string& w) {
+                return w.find("30 tensors were rounded a second time to fit Q4_0") != std::string::npos &&
+                       w.find("--sigma 0") != std::string::npos;
+            });
+        };
+        QCOMPARE(says(reencoded), 1);
+        QCOMPARE(says(exact), 0);
+        for (const auto& w : exact.warnings) QVERIFY2(w.find("second time") == std::string::npos, w.c_str());
         const auto package = exportQuantized(*ckpt, easyquant4(), fs::path(tmp.path().toStdString()) / "p.qs.h5",
                                              as(ExportFormat::Package));
         for (const auto& w : package.written) QVERIFY(w.exact);

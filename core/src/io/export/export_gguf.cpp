@@ -14,11 +14,12 @@
 #include "quantscope/io/atomic_file.h"
 #include "quantscope/models/llama_tokenizer.h"
 #include "tensor/ggml_blocks.h"
-#include "tensor/ggml_iq4_xs.h"
 #include "tensor/ggml_exact_pack.h"
+#include "tensor/ggml_iq4_xs.h"
 
 #include <cstring>
 #include <optional>
+#include <set>
 
 namespace qs::exporting {
 
@@ -198,10 +199,12 @@ std::vector<std::byte> encodeQuantized(const TensorOutcome& o, const QuantizedTe
 }
 
 /// The warnings that concern a whole export: outliers folded into blocks, and results whose
-/// grid the written block type does not share (with the way to avoid it for nl4).
+/// grid the written block type does not share (with the way to avoid it for nl4 and for the
+/// uniform methods).
 void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptions& options,
                            const ModelQuantResult& quant, const std::vector<DType>& types,
-                           std::int64_t foldedOutliers, std::vector<std::string>& warnings)
+                           const std::vector<WrittenTensorError>& written, std::int64_t foldedOutliers,
+                           std::vector<std::string>& warnings)
 {
     const std::string requested(dtypeName(options.ggufType));
     if (foldedOutliers > 0)
@@ -228,6 +231,19 @@ void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptio
              settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
         warnings.push_back("the " + std::to_string(settings.defaults.bits) + "-bit result was re-encoded as " +
                            requested + ", whose grid differs");
+    // Uniform results stored as Q4_0 / Q8_0 but not exactly: say how to get them written as they are.
+    std::set<std::string> nl4;  // their re-encodings are counted above
+    for (const auto& t : quant.tensors)
+        if (t.quantized && t.settings.method == QuantMethod::Nl4) nl4.insert(t.name);
+    std::size_t uniformReencoded = 0;
+    for (const auto& w : written)
+        uniformReencoded += !w.exact && (w.storedAs == "Q4_0" || w.storedAs == "Q8_0") && !nl4.count(w.name);
+    if (uniformReencoded > 0)
+        warnings.push_back(std::to_string(uniformReencoded) + (uniformReencoded == 1 ? " tensor was" : " tensors were") +
+                           " rounded a second time to fit " + requested + "; symmetric results of at most " +
+                           (options.ggufType == DType::Q4_0 ? "4" : "8") +
+                           " bits with no outliers (--sigma 0) and a scale per 32 values (per channel, or --group a "
+                           "multiple of 32) are written exactly");
 }
 
 }  // namespace
@@ -288,7 +304,7 @@ ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settin
             if (types[o.index] != DType::F16 && types[o.index] != DType::F32)
                 foldedOutliers += static_cast<std::int64_t>(q.outlierIndex.size());
         });
-    addReencodingWarnings(settings, options, result.quant, types, foldedOutliers, result.warnings);
+    addReencodingWarnings(settings, options, result.quant, types, result.written, foldedOutliers, result.warnings);
     file.commit();
     result.path = out;
     result.bytes = std::filesystem::file_size(out);
