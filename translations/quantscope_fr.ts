@@ -463,8 +463,8 @@
         <translation>F16</translation>
     </message>
     <message>
-        <source>Block type of the weight matrices. nl4 quantized with groups of 32 is written as IQ4_XS without re-quantizing (rows whose length is a multiple of 256).</source>
-        <translation>Type de bloc des matrices de poids. nl4 quantifié par groupes de 32 est écrit en IQ4_XS sans nouvelle quantification (lignes dont la longueur est un multiple de 256).</translation>
+        <source>Block type of the weight matrices. nl4 quantized with groups of 32 is written as IQ4_XS without re-quantizing (rows whose length is a multiple of 256); symmetric results without outliers whose scales cover 32-value blocks are written as Q4_0 or Q8_0 without re-quantizing.</source>
+        <translation>Type de bloc des matrices de poids. nl4 quantifié par groupes de 32 est écrit en IQ4_XS sans nouvelle quantification (lignes dont la longueur est un multiple de 256) ; les résultats symétriques sans valeurs aberrantes dont les échelles couvrent des blocs de 32 valeurs sont écrits en Q4_0 ou Q8_0 sans nouvelle quantification.</translation>
     </message>
 </context>
 <context>

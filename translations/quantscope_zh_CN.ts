@@ -462,8 +462,8 @@
         <translation>F16</translation>
     </message>
     <message>
-        <source>Block type of the weight matrices. nl4 quantized with groups of 32 is written as IQ4_XS without re-quantizing (rows whose length is a multiple of 256).</source>
-        <translation>权重矩阵的块类型。以 32 为一组量化的 nl4 直接写为 IQ4_XS，无需重新量化（行长须为 256 的倍数）。</translation>
+        <source>Block type of the weight matrices. nl4 quantized with groups of 32 is written as IQ4_XS without re-quantizing (rows whose length is a multiple of 256); symmetric results without outliers whose scales cover 32-value blocks are written as Q4_0 or Q8_0 without re-quantizing.</source>
+        <translation>权重矩阵的块类型。以 32 为一组量化的 nl4 直接写为 IQ4_XS，无需重新量化（行长须为 256 的倍数）；不含离群值、且每个缩放因子覆盖完整 32 值块的对称结果直接写为 Q4_0 或 Q8_0，无需重新量化。</translation>
     </message>
 </context>
 <context>

@@ -145,7 +145,9 @@ void ExportDialog::updatePrecisions()
         m_precision->addItem(tr("Q8_0 (llama.cpp 8-bit blocks)"), QStringLiteral("Q8_0"));
         m_precision->addItem(tr("F16"), QStringLiteral("F16"));
         m_precision->setToolTip(tr("Block type of the weight matrices. nl4 quantized with groups of 32 is written as "
-                                   "IQ4_XS without re-quantizing (rows whose length is a multiple of 256)."));
+                                   "IQ4_XS without re-quantizing (rows whose length is a multiple of 256); symmetric "
+                                   "results without outliers whose scales cover 32-value blocks are written as Q4_0 or "
+                                   "Q8_0 without re-quantizing."));
     }
     if (!(target() == Target::Model && id == QLatin1String("gguf"))) m_precision->setToolTip({});
     // The package keeps QuantScope's own codes: nothing to choose.

@@ -223,6 +223,7 @@ private Q_SLOTS:
             QCOMPARE(dialog.precision(), QStringLiteral("Q4_0"));  // the exporter's default first
             auto* precision = dialog.findChild<QComboBox*>(QStringLiteral("exportPrecision"));
             QVERIFY(precision->toolTip().contains(QStringLiteral("IQ4_XS")));  // nl4 at group 32 needs no choice
+            QVERIFY(precision->toolTip().contains(QStringLiteral("Q8_0 without re-quantizing")));  // nor fitting codes
             formats->setCurrentIndex(formats->findData(QStringLiteral("safetensors")));
             QCOMPARE(dialog.precision(), QStringLiteral("F16"));
             QVERIFY(precision->toolTip().isEmpty());
