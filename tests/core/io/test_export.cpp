@@ -176,6 +176,17 @@ private Q_SLOTS:
         QCOMPARE(says(reencoded), 1);
         QCOMPARE(says(exact), 0);
         for (const auto& w : exact.warnings) QVERIFY2(w.find("second time") == std::string::npos, w.c_str());
+        // A 4-bit result fits Q8_0 blocks too (levels -7..7 are int8): exact, and no warning that
+        // it was re-encoded.
+        ModelQuantSettings rtn4;
+        rtn4.defaults.method = QuantMethod::Rtn;
+        rtn4.defaults.bits = 4;
+        auto q8 = o;
+        q8.ggufType = DType::Q8_0;
+        const auto narrow = exportQuantized(*ckpt, rtn4, fs::path(tmp.path().toStdString()) / "narrow.gguf", q8);
+        for (const auto& w : narrow.written) QVERIFY2(w.exact == (w.storedAs == "Q8_0"), w.name.c_str());
+        for (const auto& w : narrow.warnings)
+            QVERIFY2(w.find("re-encoded") == std::string::npos && w.find("second time") == std::string::npos, w.c_str());
         const auto package = exportQuantized(*ckpt, easyquant4(), fs::path(tmp.path().toStdString()) / "p.qs.h5",
                                              as(ExportFormat::Package));
         for (const auto& w : package.written) QVERIFY(w.exact);

@@ -201,8 +201,7 @@ std::vector<std::byte> encodeQuantized(const TensorOutcome& o, const QuantizedTe
 /// The warnings that concern a whole export: outliers folded into blocks, and results whose
 /// grid the written block type does not share (with the way to avoid it for nl4 and for the
 /// uniform methods).
-void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptions& options,
-                           const ModelQuantResult& quant, const std::vector<DType>& types,
+void addReencodingWarnings(const ExportOptions& options, const ModelQuantResult& quant, const std::vector<DType>& types,
                            const std::vector<WrittenTensorError>& written, std::int64_t foldedOutliers,
                            std::vector<std::string>& warnings)
 {
@@ -227,11 +226,9 @@ void addReencodingWarnings(const ModelQuantSettings& settings, const ExportOptio
                            (otherGroup ? "; quantize with --group 32 to export nl4 losslessly as IQ4_XS (for "
                                          "matrices whose rows are a multiple of 256 values)"
                                        : ""));
-    if (settings.defaults.method != QuantMethod::Nl4 && options.ggufType != DType::F16 &&
-             settings.defaults.bits != (options.ggufType == DType::Q8_0 ? 8 : 4))
-        warnings.push_back("the " + std::to_string(settings.defaults.bits) + "-bit result was re-encoded as " +
-                           requested + ", whose grid differs");
-    // Uniform results stored as Q4_0 / Q8_0 but not exactly: say how to get them written as they are.
+    // Uniform results stored as Q4_0 / Q8_0 but not exactly (outliers, more bits than the blocks
+    // hold, a zero point, ...): say how to get them written as they are. Counted from what was
+    // written, not from the settings: a 4-bit result is exact in Q8_0 blocks, for one.
     std::set<std::string> nl4;  // their re-encodings are counted above
     for (const auto& t : quant.tensors)
         if (t.quantized && t.settings.method == QuantMethod::Nl4) nl4.insert(t.name);
@@ -304,7 +301,7 @@ ExportResult exportGguf(const Checkpoint& ckpt, const ModelQuantSettings& settin
             if (types[o.index] != DType::F16 && types[o.index] != DType::F32)
                 foldedOutliers += static_cast<std::int64_t>(q.outlierIndex.size());
         });
-    addReencodingWarnings(settings, options, result.quant, types, result.written, foldedOutliers, result.warnings);
+    addReencodingWarnings(options, result.quant, types, result.written, foldedOutliers, result.warnings);
     file.commit();
     result.path = out;
     result.bytes = std::filesystem::file_size(out);
