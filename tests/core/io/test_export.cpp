@@ -130,6 +130,11 @@ private Q_SLOTS:
                 QCOMPARE(got.values[k], halfToFloat(floatToHalf(deq.values[k])));
         }
         QCOMPARE(r.written.size(), std::size_t(35));
+        for (const auto& w : r.written) QVERIFY2(!w.exact, w.name.c_str());  // F16 rounds Ŵ
+        // F32 holds Ŵ itself.
+        o.floatDtype = DType::F32;
+        const auto f32 = exportQuantized(*ckpt, easyquant4(), fs::path(tmp.path().toStdString()) / "f.safetensors", o);
+        for (const auto& w : f32.written) QVERIFY2(w.exact && w.relErr > 0, w.name.c_str());
     }
 
     void writtenSaysWhichTensorsAreExact()

@@ -1,9 +1,11 @@
 // GGUF export for llama-architecture models (llama2.c checkpoints): the metadata and tokenizer
-// llama.cpp expects, weight matrices as F16, Q8_0 or Q4_0 blocks encoded by ggml's reference
-// quantizers from the quantized weights Ŵ. What a block format cannot hold (EasyQuant's fp16
-// outliers, a 3-bit grid) is re-quantized; the error of what was written is reported.
-// nl4 at group 32 is IQ4_XS's own layout: such tensors are re-arranged into IQ4_XS blocks, not
-// re-quantized, and decode to Ŵ bit for bit (core/src/tensor/ggml_iq4_xs.h).
+// llama.cpp expects, weight matrices as F16, Q8_0 or Q4_0 blocks. Results the blocks hold as
+// they are — nl4 at group 32 in IQ4_XS (core/src/tensor/ggml_iq4_xs.h), symmetric codes without
+// outliers and one fp16 scale per 32 values in Q4_0 / Q8_0 (ggml_exact_pack.h) — are
+// re-arranged, not re-quantized, and decode to Ŵ. Everything else (EasyQuant's fp16 outliers,
+// a zero point, more bits than the block holds, groups that split blocks) is encoded from Ŵ by
+// ggml's reference quantizers, i.e. rounded a second time; the error of what was written is
+// reported either way.
 //
 // No Q/K permutation: llama.cpp's llama architecture rotates adjacent pairs (rope type NORM),
 // which is the interleaved convention of Meta's and llama2.c's weights. (llama.cpp's HF
