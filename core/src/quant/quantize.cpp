@@ -172,7 +172,9 @@ QuantizedTensor quantizeMatrix(const Matrix& w, const QuantSettings& s, const Pr
     };
     quant::ProgressTracker tracker(progress, w.rows, "quantizing");
     RowOutliers rowOutliers(ranges.empty() ? 0 : static_cast<std::size_t>(w.rows));
-    std::vector<std::uint32_t> none;  // the outlier list of every row when there are no ranges
+    // Every row's outlier list when there are no ranges; shared by the workers but never written
+    // (with no range, splitOutliers returns before touching it).
+    std::vector<std::uint32_t> none;
     auto outliersOf = [&](std::int64_t r) -> std::vector<std::uint32_t>& {
         return ranges.empty() ? none : rowOutliers[static_cast<std::size_t>(r)];
     };
