@@ -6,17 +6,6 @@
 namespace qs::gui {
 
 namespace {
-struct Bounds {
-    int qmin, qmax;
-};
-Bounds bounds(const QuantSettings& s)
-{
-    const int half = 1 << (s.bits - 1);
-    Bounds b{-(half - 1), half - 1};
-    if (s.intRange == IntRange::Full) b.qmin = -half;
-    if (s.intRange == IntRange::EasyQuantLiteral) b.qmax = half;
-    return b;
-}
 /// Δ = r / qmax with qmax of the restricted range (2^(k-1) − 1), as METHODS.md §1 defines it.
 double stepOf(double range, int bits)
 {
@@ -26,7 +15,7 @@ double stepOf(double range, int bits)
 
 double rangeLoss(std::span<const float> values, double range, const QuantSettings& s)
 {
-    const Bounds b = bounds(s);
+    const IntBounds b = symmetricBounds(s.bits, s.intRange);  // Either: Full's grid, unmirrored
     const double delta = stepOf(range, s.bits);
     if (!(delta > 0)) return INFINITY;
     double loss = 0;
@@ -51,7 +40,7 @@ RangeTrace traceChannel(std::span<const float> row, double mean, double stddev, 
         }
     t.normals = int(normal.size());
     if (normal.empty() || absMax <= 0) return t;
-    const Bounds b = bounds(s);
+    const IntBounds b = symmetricBounds(s.bits, s.intRange);  // Either: Full's grid, unmirrored
     const double qmaxStep = double((1 << (s.bits - 1)) - 1);
 
     // Adam (β1 0.9, β2 0.999, ε 1e-8) on r, exactly as METHODS.md §3 states the gradient.

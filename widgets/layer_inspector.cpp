@@ -22,11 +22,9 @@ namespace qs::gui {
 
 std::vector<double> symmetricGridLevels(double range, int bits, IntRange intRange)
 {
-    // Same integer ranges as quant_settings.h documents for symmetricBounds().
+    // The quantizer's own integer range (Either: Full's; a unit may mirror it).
     const int half = 1 << (bits - 1);
-    int qmin = -(half - 1), qmax = half - 1;
-    if (intRange == IntRange::Full) qmin = -half;
-    if (intRange == IntRange::EasyQuantLiteral) qmax = half;
+    const auto [qmin, qmax] = symmetricBounds(bits, intRange);
     std::vector<double> levels;
     if (!(range > 0)) return levels;
     const double step = range / (half - 1);

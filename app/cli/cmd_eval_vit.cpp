@@ -62,12 +62,10 @@ qs::QuantSettings quantSettings(const Options& o, const std::string& method, int
         s.scheme = qs::Scheme::Asymmetric;
     else if (o.scheme != "sym")
         throw qs::InvalidArgument("--scheme must be sym or asym");
-    if (o.intRange == "full")
-        s.intRange = qs::IntRange::Full;
-    else if (o.intRange == "easyquant")
-        s.intRange = qs::IntRange::EasyQuantLiteral;
-    else if (o.intRange != "restricted")
-        throw qs::InvalidArgument("--int-range must be restricted, full or easyquant");
+    if (const auto r = qs::intRangeFromName(o.intRange))
+        s.intRange = *r;
+    else
+        throw qs::InvalidArgument("--int-range must be restricted, full, easyquant or either");
     s.sigma = o.sigma;
     if (o.solver == "adam")
         s.solver = qs::RangeSolver::Adam;
@@ -222,7 +220,7 @@ qs::cli::Command addEvalVitCommand(CLI::App& parent)
     c->add_option("--granularity", opts->granularity, "tensor, channel (default) or group");
     c->add_option("--group", opts->group, "group size for --granularity group");
     c->add_option("--scheme", opts->scheme, "sym (default) or asym");
-    c->add_option("--int-range", opts->intRange, "restricted (default), full, easyquant");
+    c->add_option("--int-range", opts->intRange, "restricted (default), full, easyquant, either");
     c->add_option("--sigma", opts->sigma, "EasyQuant outlier threshold n (|w-mean| >= n*std)");
     c->add_option("--solver", opts->solver, "EasyQuant range solver: adam or search");
     c->add_flag("--keep-embed", opts->keepEmbed, "leave the patch-embedding kernel in FP32");

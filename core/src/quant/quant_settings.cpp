@@ -38,7 +38,8 @@ constexpr std::array kGranularities{std::pair{Granularity::PerTensor, std::strin
                                     std::pair{Granularity::PerGroup, std::string_view("group")}};
 constexpr std::array kIntRanges{std::pair{IntRange::Restricted, std::string_view("restricted")},
                                 std::pair{IntRange::Full, std::string_view("full")},
-                                std::pair{IntRange::EasyQuantLiteral, std::string_view("easyquant")}};
+                                std::pair{IntRange::EasyQuantLiteral, std::string_view("easyquant")},
+                                std::pair{IntRange::Either, std::string_view("either")}};
 constexpr std::array kSolvers{std::pair{RangeSolver::Adam, std::string_view("adam")},
                               std::pair{RangeSolver::Search, std::string_view("search")},
                               std::pair{RangeSolver::MinMax, std::string_view("minmax")}};
@@ -113,7 +114,8 @@ IntBounds symmetricBounds(int bits, IntRange r) noexcept
 {
     const int half = 1 << (bits - 1);
     switch (r) {
-    case IntRange::Full: return {-half, half - 1};
+    case IntRange::Full:
+    case IntRange::Either: return {-half, half - 1};
     case IntRange::EasyQuantLiteral: return {-(half - 1), half};
     case IntRange::Restricted: break;
     }

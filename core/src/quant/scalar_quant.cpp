@@ -19,6 +19,13 @@ float storedScale(double delta, bool fp16Scales)
     return h;
 }
 
+float eitherMinMaxScale(float lo, float hi, IntBounds b, bool fp16Scales)
+{
+    const double longSide = -double(b.qmin);
+    if (hi > -lo) return -storedScale(double(hi) / longSide, fp16Scales);
+    return storedScale(-double(lo) / longSide, fp16Scales);
+}
+
 AsymParams asymmetricParams(float lo, float hi, int bits, bool fp16Scales)
 {
     lo = std::min(lo, 0.0f);
@@ -36,7 +43,7 @@ AsymParams asymmetricParams(float lo, float hi, int bits, bool fp16Scales)
 void encodeSymmetric(std::span<const float> x, float scale, IntBounds b, std::uint8_t* codes) noexcept
 {
     const auto n = x.size();
-    if (!(scale > 0)) {
+    if (!(std::abs(scale) > 0)) {  // 0 or NaN; a negative scale is a mirrored grid
         std::fill_n(codes, n, static_cast<std::uint8_t>(-b.qmin));
         return;
     }
@@ -55,7 +62,7 @@ void encodeSymmetricRef(std::span<const float> x, float scale, IntBounds b, std:
 {
     for (std::size_t i = 0; i < x.size(); ++i) {
         int q = 0;
-        if (scale > 0) q = std::clamp(static_cast<int>(std::nearbyint(x[i] / scale)), b.qmin, b.qmax);
+        if (std::abs(scale) > 0) q = std::clamp(static_cast<int>(std::nearbyint(x[i] / scale)), b.qmin, b.qmax);
         codes[i] = static_cast<std::uint8_t>(q - b.qmin);
     }
 }

@@ -33,7 +33,8 @@ struct AsymParams {
 };
 AsymParams asymmetricParams(float lo, float hi, int bits, bool fp16Scales);
 
-/// Symmetric codes: u = clamp(round(x/scale), qmin, qmax) - qmin; scale 0 gives u = -qmin.
+/// Symmetric codes: u = clamp(round(x/scale), qmin, qmax) - qmin; scale 0 gives u = -qmin. A
+/// negative scale mirrors the grid (IntRange::Either).
 void encodeSymmetric(std::span<const float> x, float scale, IntBounds b, std::uint8_t* codes) noexcept;
 void encodeSymmetricRef(std::span<const float> x, float scale, IntBounds b, std::uint8_t* codes) noexcept;
 /// Asymmetric codes: u = clamp(round(x/scale) + zero, 0, 2^bits-1); scale 0 gives u = zero.
@@ -45,6 +46,11 @@ void encodeAsymmetricRef(std::span<const float> x, float scale, std::int32_t zer
 /// Σ (Q(x) - x)² in double with Q the quantizer on the integer grid [qlo, qhi] with step delta
 /// (symmetric: [qmin, qmax]; asymmetric: [-zero, 2^bits-1-zero]). The O(n) definition.
 double naiveLoss(std::span<const float> x, double delta, int qlo, int qhi) noexcept;
+
+/// IntRange::Either's rtn scale for a unit with values in [lo, hi] on the grid b (Full's): the
+/// largest magnitude maps to qmin — as ggml's Q4_0 maps it to -8 — so a positive extreme gets a
+/// negative scale; ties (hi == -lo) keep the positive one.
+float eitherMinMaxScale(float lo, float hi, IntBounds b, bool fp16Scales);
 
 /// Largest |x| (0 for an empty span).
 float maxAbs(std::span<const float> x) noexcept;

@@ -300,6 +300,8 @@ ExplorerAnswer ThresholdExplorer::query(double sigma, int bits) const
     for (std::size_t u = 0; u < params.size(); ++u) {
         if (asym) {
             params[u] = quant::asymmetricParams(umin[u], umax[u], bits, d.base.fp16Scales);
+        } else if (d.base.intRange == IntRange::Either) {
+            params[u] = {quant::eitherMinMaxScale(umin[u], umax[u], sb, d.base.fp16Scales), -sb.qmin};
         } else {
             const float m = std::max(std::abs(umin[u]), std::abs(umax[u]));
             params[u] = {quant::storedScale(double(m) / sb.qmax, d.base.fp16Scales), -sb.qmin};
@@ -311,7 +313,9 @@ ExplorerAnswer ThresholdExplorer::query(double sigma, int bits) const
             const auto& p = params[static_cast<std::size_t>(d.segUnit[k])];
             const int qlo = asym ? -p.zero : sb.qmin;
             const int qhi = asym ? (1 << bits) - 1 - p.zero : sb.qmax;
-            segErr[k] = d.segmentLoss(k, lo[k], hi[k], p.scale, qlo, qhi, blocks);
+            // A negative scale (IntRange::Either) is the mirrored grid with a positive one.
+            segErr[k] = p.scale < 0 ? d.segmentLoss(k, lo[k], hi[k], -p.scale, -qhi, -qlo, blocks)
+                                    : d.segmentLoss(k, lo[k], hi[k], p.scale, qlo, qhi, blocks);
         }
     });
     double err = outlierErr;

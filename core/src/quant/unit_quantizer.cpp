@@ -42,6 +42,34 @@ UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, Uni
     return {float(searchStoredScale(scratch.index, b, s.fp16Scales).delta), -b.qmin};
 }
 
+/// IntRange::Either: rtn (and minmax) puts the largest magnitude on the long side; the range
+/// searches solve Full's grid for x and for -x (Full on -x is the mirrored grid on x) and keep
+/// the lower loss, the direct grid on ties.
+UnitParams eitherParams(std::span<const float> x, const QuantSettings& s, UnitScratch& scratch)
+{
+    const IntBounds b = symmetricBounds(s.bits, IntRange::Full);
+    const bool minMax = s.method == QuantMethod::Rtn ||
+                        (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::MinMax);
+    if (minMax || x.empty()) {
+        float lo = 0, hi = 0;
+        if (!x.empty()) {
+            const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
+            lo = *mn;
+            hi = *mx;
+        }
+        return {eitherMinMaxScale(lo, hi, b, s.fp16Scales), -b.qmin};
+    }
+    QuantSettings full = s;
+    full.intRange = IntRange::Full;
+    const UnitParams direct = symmetricParams(x, full, scratch);
+    scratch.mirrored.resize(x.size());
+    std::transform(x.begin(), x.end(), scratch.mirrored.begin(), [](float v) { return -v; });
+    const UnitParams mirror = symmetricParams(scratch.mirrored, full, scratch);
+    const double directLoss = naiveLoss(x, direct.scale, b.qmin, b.qmax);
+    const double mirrorLoss = naiveLoss(scratch.mirrored, mirror.scale, b.qmin, b.qmax);
+    return mirrorLoss < directLoss ? UnitParams{-mirror.scale, -b.qmin} : direct;
+}
+
 }  // namespace
 
 UnitParams asymmetricClipSearch(const ValueIndex& v, const QuantSettings& s)
@@ -82,7 +110,8 @@ UnitParams asymmetricClipSearchRef(std::span<const float> x, const QuantSettings
 
 UnitParams chooseUnitParams(std::span<const float> normals, const QuantSettings& s, UnitScratch& scratch)
 {
-    if (s.scheme == Scheme::Symmetric) return symmetricParams(normals, s, scratch);
+    if (s.scheme == Scheme::Symmetric)
+        return s.intRange == IntRange::Either ? eitherParams(normals, s, scratch) : symmetricParams(normals, s, scratch);
     const bool minMax = s.method == QuantMethod::Rtn ||
                         (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::MinMax);
     if (minMax || normals.empty()) {

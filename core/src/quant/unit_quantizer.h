@@ -21,6 +21,7 @@ struct UnitParams {
 /// Reusable buffers of one worker (no allocation per unit in the steady state).
 struct UnitScratch {
     std::vector<float> normals;
+    std::vector<float> mirrored;  ///< -normals: IntRange::Either's mirrored grid, searched as Full
     std::vector<std::uint32_t> columns;  ///< a unit's outlier columns, before they are kept
     ValueIndex index;
     std::vector<Breakpoint> breaks;  ///< small units' fp16 search

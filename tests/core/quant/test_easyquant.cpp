@@ -94,6 +94,80 @@ private Q_SLOTS:
         }
     }
 
+    void eitherKeepsTheBetterOfBothGrids()
+    {
+        // IntRange::Either searches Full's grid and its mirror per unit and keeps the lower loss:
+        // never worse than Full, as good as the paper's [-7, 8] (the mirror) for the exact search,
+        // and it does mirror some units.
+        const Matrix w = test::heavyTailed(12, 640, 77);
+        auto unitLoss = [&](const Matrix& d, std::int64_t r, std::int64_t c0, std::int64_t c1) {
+            double l = 0;
+            for (std::int64_t c = c0; c < c1; ++c) l += std::pow(double(d.row(r)[c]) - w.row(r)[c], 2);
+            return l;
+        };
+        for (auto method : {QuantMethod::RtnMse, QuantMethod::EasyQuant})
+            for (auto solver : {RangeSolver::Search, RangeSolver::Adam})
+                for (std::int64_t group : {std::int64_t(32), std::int64_t(0)}) {
+                    if (method == QuantMethod::RtnMse && solver == RangeSolver::Adam) continue;
+                    QuantSettings s;
+                    s.method = method;
+                    s.solver = solver;
+                    s.adamSteps = 60;
+                    s.sigma = 0;
+                    s.granularity = group ? Granularity::PerGroup : Granularity::PerChannel;
+                    s.groupSize = group ? group : 128;
+                    s.intRange = IntRange::Either;
+                    const auto either = quantizeMatrix(w, s);
+                    s.intRange = IntRange::Full;
+                    const auto full = quantizeMatrix(w, s);
+                    s.intRange = IntRange::EasyQuantLiteral;
+                    const auto literal = quantizeMatrix(w, s);
+                    const Matrix de = either.dequantize(), df = full.dequantize(), dl = literal.dequantize();
+                    const std::int64_t width = group ? group : w.cols;
+                    int mirrored = 0;
+                    double sumEither = 0, sumFull = 0;
+                    for (std::int64_t r = 0; r < w.rows; ++r)
+                        for (std::int64_t c = 0; c < w.cols; c += width) {
+                            const double e = unitLoss(de, r, c, c + width), f = unitLoss(df, r, c, c + width);
+                            const QString what = QString("method %1 solver %2 group %3 unit (%4, %5): either %6 full %7")
+                                                     .arg(int(method)).arg(int(solver)).arg(group).arg(r).arg(c).arg(e, 0, 'g', 12).arg(f, 0, 'g', 12);
+                            QVERIFY2(e <= f * (1 + 1e-9), qPrintable(what));
+                            if (method == QuantMethod::EasyQuant && solver == RangeSolver::Search)
+                                QVERIFY2(e <= unitLoss(dl, r, c, c + width) * (1 + 1e-9), qPrintable(what));
+                            mirrored += either.scales[std::size_t(either.scaleIndex(r, c))] < 0;
+                            sumEither += e;
+                            sumFull += f;
+                        }
+                    // Adam starts both ways at max|x|/qmax, where the extra level is beyond every
+                    // value either way (a tie: the direct grid); 60 steps rarely leave that.
+                    if (solver == RangeSolver::Adam) continue;
+                    QVERIFY2(mirrored > 0 && sumEither < sumFull, qPrintable(QString("method %1 solver %2 group %3: %4 mirrored, %5 vs %6").arg(int(method)).arg(int(solver)).arg(group).arg(mirrored).arg(sumEither).arg(sumFull)));
+                }
+    }
+
+    void eitherRtnIsGgmlsQ4_0Rule()
+    {
+        // rtn on Either at group 32 is ggml's Q4_0 rule: d = (the value of largest magnitude) / -8.
+        const Matrix w = test::heavyTailed(16, 256, 5);
+        QuantSettings s;
+        s.method = QuantMethod::Rtn;
+        s.granularity = Granularity::PerGroup;
+        s.groupSize = 32;
+        s.intRange = IntRange::Either;
+        const auto q = quantizeMatrix(w, s);
+        int negative = 0;
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            for (std::int64_t c = 0; c < w.cols; c += 32) {
+                float extreme = 0;
+                for (std::int64_t j = c; j < c + 32; ++j)
+                    if (std::abs(w.row(r)[j]) > std::abs(extreme)) extreme = w.row(r)[j];
+                const float d = halfToFloat(floatToHalf(extreme / -8.0f));
+                QCOMPARE(q.scales[std::size_t(q.scaleIndex(r, c))], d);
+                negative += d < 0;
+            }
+        QVERIFY(negative > 0);
+    }
+
     void exactSearchMatchesBruteForce()
     {
         for (std::uint32_t seed = 1; seed <= 40; ++seed) {

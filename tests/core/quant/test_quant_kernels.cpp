@@ -49,7 +49,7 @@ private Q_SLOTS:
             QCOMPARE(methodFromName(methodName(m)), std::optional(m));
         for (auto g : {Granularity::PerTensor, Granularity::PerChannel, Granularity::PerGroup})
             QCOMPARE(granularityFromName(granularityName(g)), std::optional(g));
-        for (auto r : {IntRange::Restricted, IntRange::Full, IntRange::EasyQuantLiteral})
+        for (auto r : {IntRange::Restricted, IntRange::Full, IntRange::EasyQuantLiteral, IntRange::Either})
             QCOMPARE(intRangeFromName(intRangeName(r)), std::optional(r));
         for (auto s : {RangeSolver::Adam, RangeSolver::Search, RangeSolver::MinMax})
             QCOMPARE(solverFromName(solverName(s)), std::optional(s));
@@ -104,6 +104,8 @@ private Q_SLOTS:
         QCOMPARE(symmetricBounds(2, IntRange::Restricted).qmax, 1);
         QCOMPARE(symmetricBounds(8, IntRange::Full).qmin, -128);
         QCOMPARE(symmetricBounds(8, IntRange::EasyQuantLiteral).qmax, 128);
+        QCOMPARE(symmetricBounds(4, IntRange::Either).qmin, -8);  // Full's codes; a unit may mirror them
+        QCOMPARE(symmetricBounds(4, IntRange::Either).qmax, 7);
     }
 
     void roundingIsHalfToEven()
@@ -124,11 +126,12 @@ private Q_SLOTS:
         for (int k = -20; k <= 20; ++k) vals.push_back(0.0125f * k * 0.5f);  // exact ties at scale 0.0125
         for (int bits = 2; bits <= 8; ++bits)
             for (auto r : {IntRange::Restricted, IntRange::Full, IntRange::EasyQuantLiteral})
-                for (float scale : {0.0125f, 0.003f, 0.0f}) {
+                for (float scale : {0.0125f, 0.003f, 0.0f, -0.0125f, -0.003f}) {  // < 0: IntRange::Either's mirror
                     std::vector<std::uint8_t> a(vals.size()), b(vals.size());
                     encodeSymmetric(vals, scale, symmetricBounds(bits, r), a.data());
                     encodeSymmetricRef(vals, scale, symmetricBounds(bits, r), b.data());
                     QVERIFY(a == b);
+                    if (scale < 0) continue;  // asymmetric scales are never negative
                     for (std::int32_t zero : {0, (1 << bits) / 2, (1 << bits) - 1}) {
                         encodeAsymmetric(vals, scale, zero, bits, a.data());
                         encodeAsymmetricRef(vals, scale, zero, bits, b.data());

@@ -61,7 +61,7 @@ private Q_SLOTS:
         for (auto g : {Granularity::PerChannel, Granularity::PerGroup, Granularity::PerTensor})
             for (auto sc : {Scheme::Symmetric, Scheme::Asymmetric})
                 for (auto st : {OutlierStats::WholeMatrix, OutlierStats::PerChannel})
-                    for (auto range : {IntRange::Restricted, IntRange::EasyQuantLiteral}) {
+                    for (auto range : {IntRange::Restricted, IntRange::EasyQuantLiteral, IntRange::Either}) {
                         QuantSettings base;
                         base.granularity = g;
                         base.groupSize = 64;

@@ -18,8 +18,12 @@ enum class QuantMethod : std::uint8_t { Rtn, RtnMse, EasyQuant, Nl4 };
 enum class Scheme : std::uint8_t { Symmetric, Asymmetric };
 /// Signed integer range of the symmetric quantizer with k bits:
 /// Restricted [-(2^(k-1)-1), 2^(k-1)-1] (default), Full [-2^(k-1), 2^(k-1)-1],
-/// EasyQuantLiteral [-(2^(k-1)-1), 2^(k-1)] (the paper's formula).
-enum class IntRange : std::uint8_t { Restricted, Full, EasyQuantLiteral };
+/// EasyQuantLiteral [-(2^(k-1)-1), 2^(k-1)] (the paper's formula),
+/// Either: Full's codes, each unit's grid mirrored (a negative scale: levels
+/// [-(2^(k-1)-1), 2^(k-1)]) where that fits the unit better — the extra level on the side that
+/// needs it, as ggml's Q4_0 puts it; rtn gives it to the side of the largest magnitude (exactly
+/// ggml's rule), the range searches try both ways and keep the lower loss (positive on ties).
+enum class IntRange : std::uint8_t { Restricted, Full, EasyQuantLiteral, Either };
 enum class Granularity : std::uint8_t { PerTensor, PerChannel, PerGroup };
 enum class OutlierStats : std::uint8_t { WholeMatrix, PerChannel };
 /// How EasyQuant picks each unit's range on the normal values: Adam (paper), Search (exact
@@ -58,7 +62,7 @@ std::vector<std::string_view> methodNames();
 /// nl4's 16 codebook values (IQ4_NL's integers, ascending; a sub-block's step multiplies them).
 std::span<const float> nl4Levels() noexcept;
 std::string_view granularityName(Granularity g) noexcept;   ///< "tensor", "channel", "group"
-std::string_view intRangeName(IntRange r) noexcept;         ///< "restricted", "full", "easyquant"
+std::string_view intRangeName(IntRange r) noexcept;         ///< "restricted", "full", "easyquant", "either"
 std::string_view solverName(RangeSolver s) noexcept;        ///< "adam", "search", "minmax"
 std::string_view schemeName(Scheme s) noexcept;             ///< "symmetric", "asymmetric"
 std::string_view outlierStatsName(OutlierStats s) noexcept; ///< "matrix", "channel"
@@ -71,7 +75,8 @@ std::optional<OutlierStats> outlierStatsFromName(std::string_view) noexcept;
 /// Throws qs::InvalidArgument naming the bad field.
 void validate(const QuantSettings& s);
 
-/// Integer code range [qmin, qmax] of the symmetric quantizer for these settings.
+/// Integer code range [qmin, qmax] of the symmetric quantizer for these settings (Either:
+/// Full's; a unit with a negative scale has the levels [-qmax, -qmin]).
 struct IntBounds {
     int qmin;
     int qmax;
