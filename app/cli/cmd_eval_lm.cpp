@@ -89,8 +89,9 @@ int runEvalLm(const EvalLmOptions& o)
         q.threads = o.threads;
         LlamaQuantReport report;
         qModel = loadFakeQuantizedLlama(*ckpt, info, q, &report);
-        what = o.quant.method + " " + std::to_string(o.quant.bits) + "-bit";
-        out["quantized"] = {{"method", o.quant.method},    {"bits", o.quant.bits},
+        const std::string method(methodName(settings->method));
+        what = method + " " + std::to_string(settings->bits) + "-bit";
+        out["quantized"] = {{"method", method},    {"bits", settings->bits},
                             {"bpw", report.bpw},           {"quantized_params", report.quantizedParams},
                             {"total_params", report.totalParams}, {"quantize_seconds", report.seconds}};
         rows.push_back({what, fmtNum(report.bpw, 4)});  // completed once evaluated

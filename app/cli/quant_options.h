@@ -4,16 +4,20 @@
 // QuantSettings, so the two commands cannot drift apart.
 
 #include "quantscope/quant/quant_settings.h"
+#include "quantscope/tensor/dtype.h"
 
 #include <CLI/CLI.hpp>
 
 #include <cstdint>
 #include <functional>
+#include <optional>
+#include <set>
 #include <string>
 
 namespace qs::cli {
 
 struct QuantOptions {
+    std::string preset;  // empty: none; else a quantPresets() name, under the options given
     std::string method = "easyquant";
     int bits = 4;
     std::int64_t group = 0;
@@ -25,11 +29,16 @@ struct QuantOptions {
     std::string solver = "search";
     double adamLr = 1e-4;
     int adamSteps = 500;
+    /// The options given on the command line (their long names, "--bits"): they win over a preset.
+    std::set<std::string> given;
 };
 
 /// Adds the options to `app`; `given` (when set) runs whenever one of them is given.
 void addQuantOptions(CLI::App* app, QuantOptions& o, const std::function<void()>& given = {});
-/// The settings the options describe, validate()d (InvalidArgument names the bad field).
+/// The settings the options describe — the preset's, then every option given on top of it —
+/// validate()d (InvalidArgument names the bad field).
 QuantSettings toQuantSettings(const QuantOptions& o);
+/// The GGUF block type the chosen preset's results fill exactly, if it names one.
+std::optional<DType> presetGgufType(const QuantOptions& o);
 
 }  // namespace qs::cli

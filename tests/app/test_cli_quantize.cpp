@@ -201,6 +201,45 @@ private Q_SLOTS:
         QCOMPARE(QDir(other.path()).entryList(QDir::Files | QDir::Hidden).size(), 1);
     }
 
+    void presetWritesExactBlocksAndExplicitOptionsWin()
+    {
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(tok, "llm/tok512.bin");
+        QTemporaryDir dir;
+        const auto model = QString::fromStdString(path.string());
+        const auto tokenizer = QString::fromStdString(tok.string());
+        // One choice, no block type named: every matrix whose rows are whole blocks is Q4_0 as
+        // QuantScope quantized it (w2's 172 columns fall back to F16, as ever).
+        const auto q4 = cli({"quantize", model, "--preset", "q4_0", "--out", dir.filePath("p.gguf"), "--tokenizer",
+                             tokenizer, "--report", dir.filePath("p.json")});
+        QVERIFY2(q4.code == 0 && q4.err.contains("preset q4_0"), qPrintable(describe(q4)));
+        const auto lines = q4.out.split('\n');
+        const auto q4Rows = lines.filter(QRegularExpression("\\bQ4_0\\b"));
+        QVERIFY2(q4Rows.size() >= 6, qPrintable(describe(q4)));
+        for (const auto& row : q4Rows) QVERIFY2(row.contains("Q4_0 (exact)"), qPrintable(row));
+        QVERIFY2(!q4.err.contains("rounded a second time"), qPrintable(describe(q4)));
+        QFile report(dir.filePath("p.json"));
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const auto root = QJsonDocument::fromJson(report.readAll()).object();
+        QCOMPARE(root["method"].toString(), QStringLiteral("easyquant"));
+        // An option given beside the preset wins: 3-sigma outliers cannot live in Q4_0 blocks,
+        // so the same export now re-encodes, and says so.
+        const auto mixed = cli({"quantize", model, "--preset", "q4_0", "--sigma", "3", "--out", dir.filePath("m.gguf"),
+                                "--tokenizer", tokenizer});
+        QVERIFY2(mixed.code == 0 && !mixed.out.contains("(exact)") && mixed.err.contains("rounded a second time"),
+                 qPrintable(describe(mixed)));
+        // --gguf-type given explicitly beats the preset's block type.
+        const auto q8 = cli({"quantize", model, "--preset", "q8_0", "--out", dir.filePath("e8.gguf"), "--tokenizer",
+                             tokenizer});
+        QVERIFY2(q8.code == 0 && q8.out.contains("Q8_0 (exact)") && !q8.out.contains("Q4_0"), qPrintable(describe(q8)));
+        const auto f16 = cli({"quantize", model, "--preset", "q8_0", "--gguf-type", "F16", "--out",
+                              dir.filePath("f.gguf"), "--tokenizer", tokenizer});
+        QVERIFY2(f16.code == 0 && !f16.out.contains("Q8_0"), qPrintable(describe(f16)));
+        const auto unknown = cli({"quantize", model, "--preset", "q4_k"});
+        QVERIFY2(unknown.code != 0 && unknown.err.contains("--preset"), qPrintable(describe(unknown)));
+        QVERIFY(!QFile::exists(dir.filePath("x.gguf")));
+    }
+
     void demoComparesMethods()
     {
         const auto r = cli({"demo", "--layers", "1", "--threads", "2"});

@@ -242,7 +242,7 @@ void addReencodingWarnings(const ExportOptions& options, const ModelQuantResult&
                            " rounded a second time to fit " + requested + "; symmetric results of at most " +
                            (options.ggufType == DType::Q4_0 ? "4" : "8") +
                            " bits with no outliers (--sigma 0) and a scale per 32 values (per channel, or --group a "
-                           "multiple of 32) are written exactly");
+                           "multiple of 32) are written exactly, as the q4_0 and q8_0 presets choose");
 }
 
 }  // namespace
