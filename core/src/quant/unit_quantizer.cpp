@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <utility>
 
 namespace qs::quant {
 
@@ -18,6 +19,20 @@ double asymLoss(const ValueIndex& v, const AsymParams& p, int bits)
 double alphaAt(const QuantSettings& s, int i)
 {
     return s.clipGridPoints <= 1 ? 1.0 : 1.0 - (1.0 - s.clipMin) * i / (s.clipGridPoints - 1);
+}
+
+/// The methods that take a unit's range as it is (no search).
+bool usesMinMax(const QuantSettings& s)
+{
+    return s.method == QuantMethod::Rtn || (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::MinMax);
+}
+
+/// [min, max] of the values; [0, 0] when there are none.
+std::pair<float, float> valueRange(std::span<const float> x)
+{
+    if (x.empty()) return {0.0f, 0.0f};
+    const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
+    return {*mn, *mx};
 }
 
 UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, UnitScratch& scratch)
@@ -48,15 +63,8 @@ UnitParams symmetricParams(std::span<const float> x, const QuantSettings& s, Uni
 UnitParams eitherParams(std::span<const float> x, const QuantSettings& s, UnitScratch& scratch)
 {
     const IntBounds b = symmetricBounds(s.bits, IntRange::Full);
-    const bool minMax = s.method == QuantMethod::Rtn ||
-                        (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::MinMax);
-    if (minMax || x.empty()) {
-        float lo = 0, hi = 0;
-        if (!x.empty()) {
-            const auto [mn, mx] = std::minmax_element(x.begin(), x.end());
-            lo = *mn;
-            hi = *mx;
-        }
+    if (usesMinMax(s) || x.empty()) {
+        const auto [lo, hi] = valueRange(x);
         return {eitherMinMaxScale(lo, hi, b, s.fp16Scales), -b.qmin};
     }
     QuantSettings full = s;
@@ -112,15 +120,8 @@ UnitParams chooseUnitParams(std::span<const float> normals, const QuantSettings&
 {
     if (s.scheme == Scheme::Symmetric)
         return s.intRange == IntRange::Either ? eitherParams(normals, s, scratch) : symmetricParams(normals, s, scratch);
-    const bool minMax = s.method == QuantMethod::Rtn ||
-                        (s.method == QuantMethod::EasyQuant && s.solver == RangeSolver::MinMax);
-    if (minMax || normals.empty()) {
-        float lo = 0, hi = 0;
-        if (!normals.empty()) {
-            const auto [mn, mx] = std::minmax_element(normals.begin(), normals.end());
-            lo = *mn;
-            hi = *mx;
-        }
+    if (usesMinMax(s) || normals.empty()) {
+        const auto [lo, hi] = valueRange(normals);
         const AsymParams p = asymmetricParams(lo, hi, s.bits, s.fp16Scales);
         return {p.scale, p.zero};
     }
