@@ -118,7 +118,8 @@ void layerTable(const char* label, const Matrix& w)
     tbb::global_control one(tbb::global_control::max_allowed_parallelism, 1);
     const auto rtnS = settingsFor(QuantMethod::Rtn), mseS = settingsFor(QuantMethod::RtnMse),
                searchS = settingsFor(QuantMethod::EasyQuant, RangeSolver::Search),
-               adamS = settingsFor(QuantMethod::EasyQuant, RangeSolver::Adam);
+               adamS = settingsFor(QuantMethod::EasyQuant, RangeSolver::Adam),
+               minmaxS = settingsFor(QuantMethod::EasyQuant, RangeSolver::MinMax);
     QuantizedTensor q;
     const double tRtn = secondsOf([&] { q = quantizeMatrix(w, rtnS); }, 3);
     const double eRtn = measure(w, q).relErr;
@@ -128,6 +129,8 @@ void layerTable(const char* label, const Matrix& w)
     const double eMse = measure(w, q).relErr;
     const double tSearch = secondsOf([&] { q = quantizeMatrix(w, searchS); });
     const double eSearch = measure(w, q).relErr;
+    const double tMinmax = secondsOf([&] { q = quantizeMatrix(w, minmaxS); }, 3);
+    const double eMinmax = measure(w, q).relErr;
     // Adam at paper settings (lr 1e-4, 500 steps) on the first 64 rows, extrapolated by rows.
     const std::int64_t sub = 64;
     const Matrix ws = firstRows(w, sub);
@@ -146,6 +149,9 @@ void layerTable(const char* label, const Matrix& w)
     row("rtn", tRtn, eRtn, "");
     row("rtn-mse", tMse, eMse, "");
     row("easyquant-search", tSearch, eSearch, "");
+    // The same outliers with the range max|normal| (no optimization): what EasyQuant costs
+    // before any solver runs, so (search - minmax) is the price of the search itself.
+    row("easyquant-minmax", tMinmax, eMinmax, "(outliers isolated, no range search: the floor under every solver)");
     std::printf("  %-18s %12.3f %12.1f %10.1f %9s (timed on %lld rows: %.3f s, extrapolated x%.0f)\n", "easyquant-adam",
                 params / tAdam / 1e6, tAdam, tAdam / tRtn, "-", static_cast<long long>(sub), tAdamSub,
                 double(w.rows) / double(sub));
@@ -155,6 +161,8 @@ void layerTable(const char* label, const Matrix& w)
     std::printf("  one evaluation of the objective at a fixed step per channel (a vectorized pass): %.1f Mparam/s, "
                 "%.2f x rtn (sum %.4g); easyquant-search costs as much as %.1f such evaluations\n",
                 params / tPass / 1e6, tPass / tRtn, passSum, tSearch / tPass);
+    std::printf("  the range search itself (easyquant-search minus easyquant-minmax): %.2f x rtn, %.1f evaluations\n",
+                (tSearch - tMinmax) / tRtn, (tSearch - tMinmax) / tPass);
 }
 
 void threadedLine(const Matrix& w)

@@ -313,6 +313,43 @@ private Q_SLOTS:
         QVERIFY(std::find(qc.outlierIndex.begin(), qc.outlierIndex.end(), 507u) != qc.outlierIndex.end());
     }
 
+    void outliersAtBlockEdgesGroupsAndTails()
+    {
+        // The split copies outlier-free runs of 16 values whole and splits the rest value by
+        // value; plant outliers at run edges, group edges and in the short last group, and
+        // check both sides of the split: the outlier list against the rule, and each unit's
+        // minmax step against max|normal| computed here from the rule.
+        Matrix w = test::heavyTailed(40, 103, 41);
+        auto plant = [&](std::int64_t r, std::int64_t c) { w.values[std::size_t(r * w.cols + c)] = (c % 2 ? -1.0f : 1.0f); };
+        for (std::int64_t r = 0; r < 16; ++r)  // a lone outlier at every offset of each unit's runs
+            for (std::int64_t g = 0; g < 3; ++g) {
+                plant(r, g * 37 + r);
+                if (g < 2) plant(r, g * 37 + 16 + (r + 5) % 16);
+            }
+        plant(20, 102);
+        for (std::int64_t c = 37; c < 53; ++c) plant(21, c);  // a whole run of outliers
+        QuantSettings s;
+        s.solver = RangeSolver::MinMax;
+        s.granularity = Granularity::PerGroup;
+        s.groupSize = 37;  // groups start at 0, 37, 74 (not multiples of 16); the last has 29
+        const auto q = quantizeMatrix(w, s);
+        const OutlierRule rule = makeRule(outlierMoments(w, false)[0], s.sigma);
+        std::vector<std::uint64_t> expect;
+        for (std::size_t i = 0; i < w.values.size(); ++i)
+            if (rule.isOutlier(w.values[i])) expect.push_back(i);
+        QVERIFY(expect.size() >= 97);
+        QVERIFY(q.outlierIndex == expect);
+        const IntBounds b = symmetricBounds(s.bits, s.intRange);
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            for (std::int64_t g = 0; g < q.groupsPerRow(); ++g) {
+                double m = 0;
+                for (std::int64_t c = g * 37; c < std::min<std::int64_t>(w.cols, (g + 1) * 37); ++c)
+                    if (const float v = w.values[std::size_t(r * w.cols + c)]; !rule.isOutlier(v))
+                        m = std::max(m, double(std::abs(v)));
+                QCOMPARE(q.scales[std::size_t(r * q.groupsPerRow() + g)], storedScale(m / b.qmax, true));
+            }
+    }
+
     void normalRangeAgreesWithTheRule()
     {
         // The quantizer tests floats against two float bounds; the rule is a double test. They
