@@ -912,6 +912,70 @@
         <source>NL4 (non-linear 4-bit, groups of 16 or 32)</source>
         <translation>NL4 (4 bits non linéaire, groupes de 16 ou 32)</translation>
     </message>
+    <message>
+        <source>restricted %1</source>
+        <translation>restreinte %1</translation>
+    </message>
+    <message>
+        <source>full %1</source>
+        <translation>complète %1</translation>
+    </message>
+    <message>
+        <source>paper&apos;s formula %1</source>
+        <translation>formule de l’article %1</translation>
+    </message>
+    <message>
+        <source>%1 or %2, per unit</source>
+        <translation>%1 ou %2, par unité</translation>
+    </message>
+    <message>
+        <source>llama.cpp Q4_0</source>
+        <translation>llama.cpp Q4_0</translation>
+    </message>
+    <message>
+        <source>llama.cpp Q8_0</source>
+        <translation>llama.cpp Q8_0</translation>
+    </message>
+    <message>
+        <source>llama.cpp IQ4_XS</source>
+        <translation>llama.cpp IQ4_XS</translation>
+    </message>
+    <message>
+        <source>EasyQuant as in the paper</source>
+        <translation>EasyQuant comme dans l’article</translation>
+    </message>
+    <message>
+        <source>EasyQuant&apos;s exact step search per block of 32 on the block type&apos;s own grid or its mirror, no outliers: a GGUF export writes these blocks exactly.</source>
+        <translation>Recherche exacte du pas d’EasyQuant par bloc de 32 sur la grille du type de bloc ou son miroir, sans valeurs aberrantes : un export GGUF écrit ces blocs exactement.</translation>
+    </message>
+    <message>
+        <source>NL4 with groups of 32: a GGUF export writes IQ4_XS blocks losslessly.</source>
+        <translation>NL4 par groupes de 32 : un export GGUF écrit des blocs IQ4_XS sans perte.</translation>
+    </message>
+    <message>
+        <source>4 bits per output channel, outliers beyond 3σ kept in fp16, Adam (lr 1e-4, 500 steps) on each range, the paper&apos;s grid.</source>
+        <translation>4 bits par canal de sortie, valeurs au-delà de 3σ gardées en fp16, Adam (lr 1e-4, 500 pas) sur chaque plage, la grille de l’article.</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personnalisé</translation>
+    </message>
+    <message>
+        <source>Named settings; changing any control afterwards makes them custom</source>
+        <translation>Réglages nommés ; modifier ensuite un contrôle les rend personnalisés</translation>
+    </message>
+    <message>
+        <source>Integer levels of the symmetric grid at this bit-width; &quot;per unit&quot; lets each channel or group take the mirrored grid where it fits better</source>
+        <translation>Niveaux entiers de la grille symétrique à ce nombre de bits ; « par unité » laisse chaque canal ou groupe prendre la grille miroir quand elle lui convient mieux</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>Préréglage</translation>
+    </message>
+    <message>
+        <source>Integer range</source>
+        <translation>Plage entière</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::StatsPanel</name>
@@ -1077,6 +1141,22 @@
     <message>
         <source>%1 normal values; Adam (lr %2, %3 steps) ends at r = %4, loss %5; exact search: r = %6, loss %7.</source>
         <translation>%1 valeurs normales ; Adam (lr %2, %3 pas) finit à r = %4, perte %5 ; recherche exacte : r = %6, perte %7.</translation>
+    </message>
+    <message>
+        <source>Loss over the range r</source>
+        <translation>Perte selon la plage r</translation>
+    </message>
+    <message>
+        <source>Adam&apos;s last step</source>
+        <translation>Dernier pas d’Adam</translation>
+    </message>
+    <message>
+        <source>loss Σ(Q(x) − x)² at range r</source>
+        <translation>perte Σ(Q(x) − x)² à la plage r</translation>
+    </message>
+    <message>
+        <source>Adam&apos;s path is on the mirrored grid, which this channel fits better.</source>
+        <translation>Le chemin d’Adam est sur la grille miroir, qui convient mieux à ce canal.</translation>
     </message>
 </context>
 <context>

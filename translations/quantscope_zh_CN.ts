@@ -910,6 +910,70 @@
         <source>NL4 (non-linear 4-bit, groups of 16 or 32)</source>
         <translation>NL4（非线性 4 位，每组 16 或 32 个值）</translation>
     </message>
+    <message>
+        <source>restricted %1</source>
+        <translation>受限 %1</translation>
+    </message>
+    <message>
+        <source>full %1</source>
+        <translation>完整 %1</translation>
+    </message>
+    <message>
+        <source>paper&apos;s formula %1</source>
+        <translation>论文公式 %1</translation>
+    </message>
+    <message>
+        <source>%1 or %2, per unit</source>
+        <translation>%1 或 %2，按单元</translation>
+    </message>
+    <message>
+        <source>llama.cpp Q4_0</source>
+        <translation>llama.cpp Q4_0</translation>
+    </message>
+    <message>
+        <source>llama.cpp Q8_0</source>
+        <translation>llama.cpp Q8_0</translation>
+    </message>
+    <message>
+        <source>llama.cpp IQ4_XS</source>
+        <translation>llama.cpp IQ4_XS</translation>
+    </message>
+    <message>
+        <source>EasyQuant as in the paper</source>
+        <translation>论文中的 EasyQuant</translation>
+    </message>
+    <message>
+        <source>EasyQuant&apos;s exact step search per block of 32 on the block type&apos;s own grid or its mirror, no outliers: a GGUF export writes these blocks exactly.</source>
+        <translation>EasyQuant 的精确步长搜索，每 32 个值一块，使用该块类型自身的网格或其镜像，不保留离群值：GGUF 导出会精确写入这些块。</translation>
+    </message>
+    <message>
+        <source>NL4 with groups of 32: a GGUF export writes IQ4_XS blocks losslessly.</source>
+        <translation>NL4，每组 32 个值：GGUF 导出会无损写入 IQ4_XS 块。</translation>
+    </message>
+    <message>
+        <source>4 bits per output channel, outliers beyond 3σ kept in fp16, Adam (lr 1e-4, 500 steps) on each range, the paper&apos;s grid.</source>
+        <translation>每个输出通道 4 位，超过 3σ 的离群值以 fp16 保留，对每个范围使用 Adam（lr 1e-4，500 步），采用论文的网格。</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>自定义</translation>
+    </message>
+    <message>
+        <source>Named settings; changing any control afterwards makes them custom</source>
+        <translation>命名的设置；之后修改任何控件都会变为自定义</translation>
+    </message>
+    <message>
+        <source>Integer levels of the symmetric grid at this bit-width; &quot;per unit&quot; lets each channel or group take the mirrored grid where it fits better</source>
+        <translation>此位宽下对称网格的整数级别；“按单元”允许每个通道或组在更合适时使用镜像网格</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Integer range</source>
+        <translation>整数范围</translation>
+    </message>
 </context>
 <context>
     <name>qs::gui::StatsPanel</name>
@@ -1075,6 +1139,22 @@
     <message>
         <source>%1 normal values; Adam (lr %2, %3 steps) ends at r = %4, loss %5; exact search: r = %6, loss %7.</source>
         <translation>%1 个正常值；Adam（学习率 %2，%3 步）终止于 r = %4，损失 %5；精确搜索：r = %6，损失 %7。</translation>
+    </message>
+    <message>
+        <source>Loss over the range r</source>
+        <translation>损失随范围 r 的变化</translation>
+    </message>
+    <message>
+        <source>Adam&apos;s last step</source>
+        <translation>Adam 的最后一步</translation>
+    </message>
+    <message>
+        <source>loss Σ(Q(x) − x)² at range r</source>
+        <translation>范围 r 处的损失 Σ(Q(x) − x)²</translation>
+    </message>
+    <message>
+        <source>Adam&apos;s path is on the mirrored grid, which this channel fits better.</source>
+        <translation>Adam 的路径位于镜像网格上，它更适合此通道。</translation>
     </message>
 </context>
 <context>

@@ -2,6 +2,8 @@
 
 #include "settings.h"
 
+#include "quantscope/quant/quant_presets.h"
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
@@ -24,6 +26,7 @@ namespace {
 constexpr const char* kMethodIds[] = {"rtn", "rtn-mse", "easyquant", "nl4"};
 constexpr const char* kGranularityIds[] = {"tensor", "channel", "group"};
 constexpr const char* kSolverIds[] = {"adam", "search", "minmax"};
+constexpr const char* kIntRangeIds[] = {"restricted", "full", "easyquant", "either"};
 // The min-max "solver" (outlier isolation without range optimisation) comes with the quant core.
 #ifdef QS_HAVE_QUANT_CORE
 constexpr int kSolverCount = 3;
@@ -81,11 +84,66 @@ QString solverDisplayName(RangeSolver s)
     return QuantControls::tr("none: max |normal value|");
 }
 
+QString intRangeDisplayName(IntRange r, int bits)
+{
+    const IntBounds b = symmetricBounds(bits, r);
+    const QString levels = QStringLiteral("[%1, %2]").arg(b.qmin).arg(b.qmax);
+    switch (r) {
+    case IntRange::Restricted: return QuantControls::tr("restricted %1").arg(levels);
+    case IntRange::Full: return QuantControls::tr("full %1").arg(levels);
+    case IntRange::EasyQuantLiteral: return QuantControls::tr("paper's formula %1").arg(levels);
+    case IntRange::Either:
+        return QuantControls::tr("%1 or %2, per unit").arg(levels, QStringLiteral("[%1, %2]").arg(-b.qmax).arg(-b.qmin));
+    }
+    return {};
+}
+
+namespace {
+
+/// A preset's name in the GUI and what it stands for (the core's summaries are English).
+QString presetDisplayName(std::string_view id)
+{
+    if (id == "q4_0") return QuantControls::tr("llama.cpp Q4_0");
+    if (id == "q8_0") return QuantControls::tr("llama.cpp Q8_0");
+    if (id == "iq4_xs") return QuantControls::tr("llama.cpp IQ4_XS");
+    if (id == "easyquant-paper") return QuantControls::tr("EasyQuant as in the paper");
+    return QString::fromLatin1(id.data(), qsizetype(id.size()));
+}
+
+QString presetToolTip(std::string_view id)
+{
+    if (id == "q4_0" || id == "q8_0")
+        return QuantControls::tr("EasyQuant's exact step search per block of 32 on the block type's own grid or its "
+                                 "mirror, no outliers: a GGUF export writes these blocks exactly.");
+    if (id == "iq4_xs")
+        return QuantControls::tr("NL4 with groups of 32: a GGUF export writes IQ4_XS blocks losslessly.");
+    if (id == "easyquant-paper")
+        return QuantControls::tr("4 bits per output channel, outliers beyond 3σ kept in fp16, Adam (lr 1e-4, 500 "
+                                 "steps) on each range, the paper's grid.");
+    return {};
+}
+
+/// Whether two settings agree on everything these controls show (what a preset is judged by).
+bool sameChoice(const QuantSettings& a, const QuantSettings& b)
+{
+    if (a.method != b.method || a.bits != b.bits || a.granularity != b.granularity) return false;
+    if (a.granularity == Granularity::PerGroup && a.groupSize != b.groupSize) return false;
+    if (a.method != QuantMethod::Nl4 && a.intRange != b.intRange) return false;
+    if (a.method == QuantMethod::EasyQuant &&
+        (a.solver != b.solver || std::abs(a.sigma - b.sigma) > 0.5 * QuantControls::kSigmaStep))
+        return false;
+    return true;
+}
+
+}  // namespace
+
 QuantControls::QuantControls(QWidget* parent)
     : QWidget(parent),
+      m_preset(new QComboBox),
       m_method(new QComboBox),
       m_compare(new QComboBox),
       m_bits(new QSpinBox),
+      m_intRange(new QComboBox),
       m_granularity(new QComboBox),
       m_groupSize(new QSpinBox),
       m_solver(new QComboBox),
@@ -102,6 +160,8 @@ QuantControls::QuantControls(QWidget* parent)
       m_readoutForm(new QFormLayout(m_readoutBox))
 {
     setObjectName(QStringLiteral("quantControls"));
+    m_preset->setObjectName(QStringLiteral("presetCombo"));
+    m_intRange->setObjectName(QStringLiteral("intRangeCombo"));
     m_method->setObjectName(QStringLiteral("methodCombo"));
     m_compare->setObjectName(QStringLiteral("compareCombo"));
     m_bits->setObjectName(QStringLiteral("bitsSpin"));
@@ -115,6 +175,9 @@ QuantControls::QuantControls(QWidget* parent)
         m_method->addItem(QString(), i);
         m_compare->addItem(QString(), i);
     }
+    m_preset->addItem(QString(), -1);  // custom
+    for (int i = 0; i < int(quantPresets().size()); ++i) m_preset->addItem(QString(), i);
+    for (int i = 0; i < int(std::size(kIntRangeIds)); ++i) m_intRange->addItem(QString(), i);
     for (int i = 0; i < int(std::size(kGranularityIds)); ++i) m_granularity->addItem(QString(), i);
     for (int i = 0; i < kSolverCount; ++i) m_solver->addItem(QString(), i);
     m_bits->setRange(2, 8);
@@ -131,8 +194,10 @@ QuantControls::QuantControls(QWidget* parent)
     sigmaRow->addWidget(m_sigmaSlider, 1);
     sigmaRow->addWidget(m_sigmaSpin);
     // Labels are created empty and named in retranslate().
+    m_settingsForm->addRow(new QLabel, m_preset);
     m_settingsForm->addRow(new QLabel, m_method);
     m_settingsForm->addRow(new QLabel, m_bits);
+    m_settingsForm->addRow(new QLabel, m_intRange);
     m_settingsForm->addRow(new QLabel, m_granularity);
     m_settingsForm->addRow(new QLabel, m_groupSize);
     m_settingsForm->addRow(new QLabel, m_solver);
@@ -161,9 +226,14 @@ QuantControls::QuantControls(QWidget* parent)
             [this](double s) { m_sigmaSlider->setValue(int(std::lround(s / kSigmaStep))); });
     auto changed = [this] {
         updateEnabled();
+        updateIntRangeTexts();
+        updatePresetChoice();
         Q_EMIT settingsChanged();
     };
+    connect(m_preset, &QComboBox::currentIndexChanged, this, &QuantControls::applyPreset);
+    connect(m_sigmaSlider, &QSlider::valueChanged, this, &QuantControls::updatePresetChoice);
     connect(m_method, &QComboBox::currentIndexChanged, this, changed);
+    connect(m_intRange, &QComboBox::currentIndexChanged, this, changed);
     connect(m_granularity, &QComboBox::currentIndexChanged, this, changed);
     connect(m_solver, &QComboBox::currentIndexChanged, this, changed);
     connect(m_bits, &QSpinBox::valueChanged, this, changed);
@@ -185,10 +255,19 @@ void QuantControls::retranslate()
     for (int i = 0; i < int(std::size(kGranularityIds)); ++i)
         m_granularity->setItemText(i, granularityDisplayName(Granularity(i)));
     for (int i = 0; i < kSolverCount; ++i) m_solver->setItemText(i, solverDisplayName(RangeSolver(i)));
+    m_preset->setItemText(0, tr("Custom"));
+    for (int i = 0; i < int(quantPresets().size()); ++i) {
+        m_preset->setItemText(i + 1, presetDisplayName(quantPresets()[std::size_t(i)].name));
+        m_preset->setItemData(i + 1, presetToolTip(quantPresets()[std::size_t(i)].name), Qt::ToolTipRole);
+    }
+    m_preset->setToolTip(tr("Named settings; changing any control afterwards makes them custom"));
+    m_intRange->setToolTip(tr("Integer levels of the symmetric grid at this bit-width; \"per unit\" lets each "
+                              "channel or group take the mirrored grid where it fits better"));
+    updateIntRangeTexts();
     m_bits->setSuffix(tr(" bits"));
     m_sigmaSpin->setSuffix(tr(" σ"));
     m_sigmaSlider->setToolTip(tr("Outlier threshold: |w − mean| ≥ nσ is kept in fp16 (0 keeps none)"));
-    const QStringList labels = {tr("Method"), tr("Bits"), tr("Granularity"), tr("Group size"),
+    const QStringList labels = {tr("Preset"), tr("Method"), tr("Bits"), tr("Integer range"), tr("Granularity"), tr("Group size"),
                                 tr("Range solver"), tr("Outliers at"), tr("Compare with")};
     for (int row = 0; row < labels.size(); ++row)
         if (auto* item = m_settingsForm->itemAt(row, QFormLayout::LabelRole))
@@ -204,6 +283,7 @@ void QuantControls::updateEnabled()
     const auto m = QuantMethod(m_method->currentData().toInt());
     // nl4 is a fixed 4-bit per-group format: settings() forces both.
     m_bits->setEnabled(m != QuantMethod::Nl4);
+    m_intRange->setEnabled(m != QuantMethod::Nl4);  // nl4's levels are its codebook
     m_granularity->setEnabled(m != QuantMethod::Nl4);
     m_groupSize->setEnabled(m == QuantMethod::Nl4 ||
                             Granularity(m_granularity->currentData().toInt()) == Granularity::PerGroup);
@@ -217,6 +297,7 @@ QuantSettings QuantControls::settings() const
     QuantSettings s;
     s.method = QuantMethod(m_method->currentData().toInt());
     s.bits = m_bits->value();
+    s.intRange = IntRange(m_intRange->currentData().toInt());
     s.granularity = Granularity(m_granularity->currentData().toInt());
     s.groupSize = m_groupSize->value();
     s.solver = RangeSolver(m_solver->currentData().toInt());
@@ -231,16 +312,53 @@ QuantSettings QuantControls::settings() const
 void QuantControls::setSettings(const QuantSettings& s)
 {
     {
-        const QSignalBlocker b1(m_method), b2(m_bits), b3(m_granularity), b4(m_groupSize), b5(m_solver);
+        const QSignalBlocker b1(m_method), b2(m_bits), b3(m_granularity), b4(m_groupSize), b5(m_solver),
+            b6(m_intRange);
         m_method->setCurrentIndex(int(s.method));
         m_bits->setValue(s.bits);
+        m_intRange->setCurrentIndex(int(s.intRange));
         m_granularity->setCurrentIndex(int(s.granularity));
         m_groupSize->setValue(int(s.groupSize));
         m_solver->setCurrentIndex(int(s.solver));
     }
     if (s.method == QuantMethod::EasyQuant) setSigma(s.sigma);
     updateEnabled();
+    updateIntRangeTexts();
+    updatePresetChoice();
     Q_EMIT settingsChanged();
+}
+
+void QuantControls::updateIntRangeTexts()
+{
+    for (int i = 0; i < int(std::size(kIntRangeIds)); ++i)
+        m_intRange->setItemText(i, intRangeDisplayName(IntRange(i), m_bits->value()));
+}
+
+void QuantControls::updatePresetChoice()
+{
+    const QuantSettings now = settings();
+    int match = 0;
+    for (int i = 0; i < int(quantPresets().size()); ++i)
+        if (sameChoice(now, quantPresets()[std::size_t(i)].settings)) {
+            match = i + 1;
+            break;
+        }
+    const QSignalBlocker block(m_preset);
+    m_preset->setCurrentIndex(match);
+}
+
+void QuantControls::applyPreset(int index)
+{
+    const int i = m_preset->itemData(index).toInt();
+    if (i < 0 || i >= int(quantPresets().size())) return;  // "Custom" keeps the controls as they are
+    setSettings(quantPresets()[std::size_t(i)].settings);
+}
+
+QString QuantControls::presetName() const
+{
+    const int i = m_preset->currentData().toInt();
+    return i < 0 ? QString() : QString::fromLatin1(quantPresets()[std::size_t(i)].name.data(),
+                                                  qsizetype(quantPresets()[std::size_t(i)].name.size()));
 }
 
 double QuantControls::sigma() const
@@ -284,6 +402,7 @@ void QuantControls::saveSettings() const
     settings::granularity.set(QString::fromLatin1(kGranularityIds[int(s.granularity)]));
     settings::groupSize.set(int(s.groupSize));
     settings::solver.set(QString::fromLatin1(kSolverIds[int(s.solver)]));
+    settings::intRange.set(QString::fromLatin1(kIntRangeIds[int(s.intRange)]));
     settings::outlierSigma.set(sigma());
     settings::compareMethod.set(QString::fromLatin1(kMethodIds[m_compare->currentIndex()]));
 }
@@ -293,6 +412,7 @@ void QuantControls::loadSettings()
     QuantSettings s;
     s.method = QuantMethod(idIndex(kMethodIds, settings::method.get(), int(s.method)));
     s.bits = std::clamp(settings::bits.get(), 2, 8);
+    s.intRange = IntRange(idIndex(kIntRangeIds, settings::intRange.get(), int(s.intRange)));
     s.granularity = Granularity(idIndex(kGranularityIds, settings::granularity.get(), int(s.granularity)));
     s.groupSize = std::clamp(settings::groupSize.get(), 8, 4096);
     s.solver = RangeSolver(std::min(idIndex(kSolverIds, settings::solver.get(), int(s.solver)), kSolverCount - 1));

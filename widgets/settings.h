@@ -47,6 +47,7 @@ inline const Setting<QString> method{"quant/method", QStringLiteral("easyquant")
 inline const Setting<QString> granularity{"quant/granularity", QStringLiteral("channel")};
 inline const Setting<int> groupSize{"quant/groupSize", 128};
 inline const Setting<QString> solver{"quant/solver", QStringLiteral("search")};
+inline const Setting<QString> intRange{"quant/intRange", QStringLiteral("restricted")};
 inline const Setting<QString> compareMethod{"quant/compareMethod", QStringLiteral("rtn")};
 }  // namespace settings
 

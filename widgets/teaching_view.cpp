@@ -56,11 +56,18 @@ void roundTicks(QValueAxis* axis)
     axis->setTickType(QValueAxis::TicksDynamic);
 }
 
-/// Replaces the chart's content: a curve, an optional marker at `markX`, and an optional
-/// horizontal reference line at `refY`. Axes are rebuilt (cheap: a few hundred points).
+/// Replaces the chart's content: a curve, marked points, and an optional horizontal reference
+/// line at `refY`. Axes are rebuilt (cheap: a few hundred points).
+/// A marked point: its position, legend name and colour.
+struct Mark {
+    QPointF at;
+    QString name;
+    QColor color;
+};
+
 void plot(QChartView* view, const QList<QPointF>& curve, const QString& curveName, bool logY,
-          const QString& xTitle, const QString& yTitle, std::optional<QPointF> mark, const QString& markName,
-          std::optional<double> refY = {}, const QString& refName = {})
+          const QString& xTitle, const QString& yTitle, const QList<Mark>& marks, std::optional<double> refY = {},
+          const QString& refName = {})
 {
     QChart* c = view->chart();
     c->removeAllSeries();
@@ -102,13 +109,13 @@ void plot(QChartView* view, const QList<QPointF>& curve, const QString& curveNam
         ref->attachAxis(x);
         ref->attachAxis(y);
     }
-    if (mark) {
+    for (const Mark& mark : marks) {
         auto* m = new QScatterSeries;
-        m->setName(markName);
-        m->append(*mark);
+        m->setName(mark.name);
+        m->append(mark.at);
         m->setMarkerSize(11);
-        m->setColor(chart::thresholdColor(p));
-        m->setBorderColor(chart::thresholdColor(p));
+        m->setColor(mark.color);
+        m->setBorderColor(mark.color);
         c->addSeries(m);
         m->attachAxis(x);
         m->attachAxis(y);
@@ -124,9 +131,9 @@ void plot(QChartView* view, const QList<QPointF>& curve, const QString& curveNam
             lo = std::min(lo, *refY);
             hi = std::max(hi, *refY);
         }
-        if (mark) {
-            lo = std::min(lo, mark->y());
-            hi = std::max(hi, mark->y());
+        for (const Mark& mark : marks) {
+            lo = std::min(lo, mark.at.y());
+            hi = std::max(hi, mark.at.y());
         }
         if (logY) {
             y->setRange(lo / 1.5, hi * 1.5);
@@ -156,6 +163,7 @@ TeachingView::TeachingView(QWidget* parent)
       m_bitsChart(makeChart("errorVsBitsChart")),
       m_rangeChart(makeChart("rangeOverStepsChart")),
       m_lossChart(makeChart("lossOverStepsChart")),
+      m_landscapeChart(makeChart("lossOverRangeChart")),
       m_channel(new QSpinBox),
       m_channelLabel(new QLabel),
       m_traceNote(new QLabel)
@@ -174,6 +182,7 @@ TeachingView::TeachingView(QWidget* parent)
     grid->addLayout(channelRow, 1, 0, 1, 2);
     grid->addWidget(m_rangeChart, 2, 0);
     grid->addWidget(m_lossChart, 2, 1);
+    grid->addWidget(m_landscapeChart, 3, 0, 1, 2);
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(grid);
 
@@ -193,10 +202,11 @@ void TeachingView::retranslate()
     m_bitsChart->chart()->setTitle(tr("Error vs bits"));
     m_rangeChart->chart()->setTitle(tr("Range over Adam steps"));
     m_lossChart->chart()->setTitle(tr("Loss over Adam steps"));
+    m_landscapeChart->chart()->setTitle(tr("Loss over the range r"));
 }
 
 void TeachingView::setTensor(std::shared_ptr<const Matrix> w, std::shared_ptr<const ThresholdExplorer> explorer,
-                             double mean, double stddev)
+                             double mean, double stddev, bool keepChannel)
 {
     m_matrix = std::move(w);
     m_explorer = std::move(explorer);
@@ -204,8 +214,11 @@ void TeachingView::setTensor(std::shared_ptr<const Matrix> w, std::shared_ptr<co
     m_std = stddev;
     m_redraw->start();
     const QSignalBlocker block(m_channel);
+    const int kept = m_channel->value();
     m_channel->setRange(0, m_matrix ? int(m_matrix->rows - 1) : 0);
-    if (m_matrix) {
+    if (keepChannel && m_matrix && kept < m_matrix->rows) {
+        m_channel->setValue(kept);
+    } else if (m_matrix) {
         // Default: the channel with the widest range, where the range choice matters most.
         int widest = 0;
         float best = -1;
@@ -224,7 +237,8 @@ void TeachingView::setTensor(std::shared_ptr<const Matrix> w, std::shared_ptr<co
 
 void TeachingView::setSettings(const QuantSettings& s)
 {
-    const bool retrace = s.bits != m_settings.bits || s.sigma != m_settings.sigma || s.intRange != m_settings.intRange;
+    const bool retrace = s.bits != m_settings.bits || s.sigma != m_settings.sigma || s.intRange != m_settings.intRange ||
+                         s.adamLr != m_settings.adamLr || s.adamSteps != m_settings.adamSteps;
     m_settings = s;
     if (!m_redraw->isActive()) m_redraw->start();
     if (retrace) startTrace();
@@ -245,10 +259,14 @@ void TeachingView::redrawCurves()
         bitsMark = QPointF(m_settings.bits, sigmaMark->y());
     }
 #endif
+    const QColor markColor = chart::thresholdColor(palette());
+    auto current = [&](const std::optional<QPointF>& at) {
+        return at ? QList<Mark>{{*at, tr("current choice"), markColor}} : QList<Mark>{};
+    };
     plot(m_sigmaChart, sigmaCurve, tr("rel_err at %1 bits").arg(m_settings.bits), true, tr("outlier threshold nσ"),
-         tr("rel_err"), sigmaMark, tr("current choice"));
+         tr("rel_err"), current(sigmaMark));
     plot(m_bitsChart, bitsCurve, tr("rel_err at %1σ").arg(m_settings.sigma, 0, 'f', 2), true, tr("bits"), tr("rel_err"),
-         bitsMark, tr("current choice"));
+         current(bitsMark));
 }
 
 void TeachingView::startTrace()
@@ -261,7 +279,7 @@ void TeachingView::startTrace()
     m_traceNote->setText(tr("Computing…"));
     m_traceRunner->start(tr("EasyQuant trace"), [this, w, channel, mean, sd, s](const qs::ProgressFn& progress) -> JobRunner::Deliver {
         if (!progress(0.0, "trace")) throw qs::Cancelled();
-        auto trace = std::make_shared<RangeTrace>(traceChannel(w->row(channel), mean, sd, s));
+        auto trace = std::make_shared<RangeTrace>(traceChannelRange(w->row(channel), mean, sd, s));
         return [this, trace] {
             m_trace = std::move(*trace);
             drawTrace();
@@ -271,31 +289,56 @@ void TeachingView::startTrace()
 
 void TeachingView::drawTrace()
 {
-    QList<QPointF> range, loss;
+    QList<QPointF> range, loss, landscape;
     for (std::size_t i = 0; i < m_trace.range.size(); ++i) {
         range << QPointF(double(i), m_trace.range[i]);
         loss << QPointF(double(i), positive(m_trace.loss[i]));
     }
+    for (std::size_t i = 0; i < m_trace.curveRange.size(); ++i)
+        landscape << QPointF(m_trace.curveRange[i], positive(m_trace.curveLoss[i]));
     std::optional<double> searchRange, searchLoss;
+    QList<Mark> landscapeMarks;
     if (!m_trace.range.empty()) {
         searchRange = m_trace.searchRange;
         searchLoss = positive(m_trace.searchLoss);
+        const QPalette p = palette();
+        landscapeMarks = {{QPointF(m_trace.range.back(), positive(m_trace.loss.back())), tr("Adam's last step"),
+                           chart::thresholdColor(p)},
+                          {QPointF(m_trace.searchRange, *searchLoss), tr("exact search optimum"), chart::outlierColor(p)}};
     }
-    plot(m_rangeChart, range, tr("Adam: range r"), false, tr("step"), tr("range r"), std::nullopt, {}, searchRange,
+    plot(m_rangeChart, range, tr("Adam: range r"), false, tr("step"), tr("range r"), {}, searchRange,
          tr("exact search optimum"));
-    plot(m_lossChart, loss, tr("Adam: loss Σ(Q(x) − x)²"), false, tr("step"), tr("loss"), std::nullopt, {}, searchLoss,
+    plot(m_lossChart, loss, tr("Adam: loss Σ(Q(x) − x)²"), false, tr("step"), tr("loss"), {}, searchLoss,
          tr("exact search optimum"));
+    // Log scale: the loss grows a hundredfold towards small r; the minima, where Adam and the
+    // search part ways, are what matters.
+    plot(m_landscapeChart, landscape, tr("loss Σ(Q(x) − x)² at range r"), true, tr("range r"), tr("loss"),
+         landscapeMarks);
     if (m_trace.range.empty()) {
         m_traceNote->setText(m_matrix ? tr("No normal values in this channel.") : tr("Select a tensor."));
         return;
     }
     const QLocale l;
-    m_traceNote->setText(tr("%1 normal values; Adam (lr %2, %3 steps) ends at r = %4, loss %5; exact search: r = %6, loss %7.")
-                             .arg(m_trace.normals)
-                             .arg(m_settings.adamLr)
-                             .arg(m_settings.adamSteps)
-                             .arg(l.toString(m_trace.range.back(), 'g', 5), l.toString(m_trace.loss.back(), 'g', 5),
-                                  l.toString(m_trace.searchRange, 'g', 5), l.toString(m_trace.searchLoss, 'g', 5)));
+    QString note = tr("%1 normal values; Adam (lr %2, %3 steps) ends at r = %4, loss %5; exact search: r = %6, loss %7.")
+                       .arg(m_trace.normals)
+                       .arg(m_settings.adamLr)
+                       .arg(m_settings.adamSteps)
+                       .arg(l.toString(m_trace.range.back(), 'g', 5), l.toString(m_trace.loss.back(), 'g', 5),
+                            l.toString(m_trace.searchRange, 'g', 5), l.toString(m_trace.searchLoss, 'g', 5));
+    if (m_trace.mirrored)
+        note += QLatin1Char(' ') + tr("Adam's path is on the mirrored grid, which this channel fits better.");
+    m_traceNote->setText(note);
+}
+
+int TeachingView::landscapePoints() const
+{
+    const auto series = m_landscapeChart->chart()->series();
+    return series.isEmpty() ? 0 : int(static_cast<QLineSeries*>(series.first())->count());
+}
+
+QString TeachingView::traceNote() const
+{
+    return m_traceNote->text();
 }
 
 int TeachingView::sigmaCurvePoints() const

@@ -359,10 +359,12 @@ void MainWindow::openDemo()
     Q_EMIT openFailed(message);
 }
 
-void MainWindow::showTensorInTeaching()
+void MainWindow::showTensorInTeaching(std::size_t index)
 {
+    const bool sameTensor = m_teachingTensor == index;
+    m_teachingTensor = index;
     if (const TensorSummary* s = m_inspector->summary())
-        m_teaching->setTensor(m_inspector->matrix(), m_inspector->explorer(), s->stats.mean, s->stats.std);
+        m_teaching->setTensor(m_inspector->matrix(), m_inspector->explorer(), s->stats.mean, s->stats.std, sameTensor);
 }
 
 void MainWindow::quantizeModel(bool compare)

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 class QDockWidget;
@@ -93,7 +94,9 @@ private:
     void retranslate();
     void reportError(const QString& title, const QString& message);
     void showExportDialog();
-    void showTensorInTeaching();
+    /// Hands the inspector's tensor to the teaching view; a reload of the same tensor (new
+    /// settings) keeps the channel the person is tracing.
+    void showTensorInTeaching(std::size_t index);
 
     qs::gui::ActionRegistry* m_actions;
     qs::gui::ModelDocument* m_document;
@@ -103,6 +106,7 @@ private:
     qs::gui::QuantControls* m_controls;
     qs::gui::LogPane* m_log;
     qs::gui::TeachingView* m_teaching;
+    std::optional<std::size_t> m_teachingTensor;  ///< the tensor the teaching view shows
     qs::gui::ModelQuantView* m_modelView;
     qs::gui::ModelQuantSession* m_session;
     qs::gui::JobRunner* m_lidarRunner;

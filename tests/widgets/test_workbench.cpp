@@ -14,10 +14,13 @@
 #include "quant_controls.h"
 #include "stats_panel.h"
 #include "tensor_browser.h"
+#include "teaching_view.h"
 #include "tensor_tree_model.h"
 
 #include "test_data.h"
 
+#include "quantscope/quant/quant_presets.h"
+#include "quantscope/quant/range_trace.h"
 #include "quantscope/quant/threshold_explorer.h"
 
 #include <QAction>
@@ -28,6 +31,7 @@
 #include <QMessageBox>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QSpinBox>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTreeView>
@@ -144,6 +148,81 @@ private Q_SLOTS:
         QCOMPARE(shown->relErr, expected.relErr);
         QVERIFY(window.controls()->outliersLabel()->text().startsWith(QLocale().toString(qlonglong(expected.outliers))));
         QCOMPARE(window.controls()->relErrLabel()->text(), QLocale().toString(expected.relErr, 'f', 5));
+#endif
+    }
+
+    void presetsAndIntegerRangeReachTheViews()
+    {
+#ifndef QS_HAVE_QUANT_CORE
+        QSKIP("the threshold explorer (core quant) is not in this build");
+#else
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        MainWindow window;
+        window.show();
+        QSignalSpy opened(&window, &MainWindow::fileOpened);
+        window.openFile(QString::fromStdString(path.string()));
+        QVERIFY(opened.wait(10000));
+        const std::size_t wq = *window.document()->checkpoint()->find("layers.1.attention.wq.weight");
+        QSignalSpy ready(window.inspector(), &LayerInspector::explorerReady);
+        window.browser()->selectTensor(wq);
+        QVERIFY(ready.wait(10000));
+        QuantControls* controls = window.controls();
+        QCOMPARE(controls->presetName(), QString());  // the defaults are no preset
+
+        // Choosing a preset fills every control with the core's preset.
+        QComboBox* preset = controls->presetCombo();
+        const qs::QuantPreset* q4 = qs::findQuantPreset("q4_0");
+        for (int i = 0; i < preset->count(); ++i)
+            if (preset->itemText(i) == QStringLiteral("llama.cpp Q4_0")) preset->setCurrentIndex(i);
+        QCOMPARE(controls->presetName(), QStringLiteral("q4_0"));
+        const qs::QuantSettings s = controls->settings();
+        QCOMPARE(s.method, q4->settings.method);
+        QCOMPARE(s.granularity, qs::Granularity::PerGroup);
+        QCOMPARE(s.groupSize, std::int64_t(32));
+        QCOMPARE(s.intRange, qs::IntRange::Either);
+        QCOMPARE(s.sigma, 0.0);
+        QCOMPARE(controls->intRangeCombo()->currentText(), QStringLiteral("[-8, 7] or [-7, 8], per unit"));
+
+        // Changing any control makes the settings custom; the range names follow the bits.
+        controls->intRangeCombo()->setCurrentIndex(int(qs::IntRange::Full));
+        QCOMPARE(controls->presetName(), QString());
+        QCOMPARE(preset->currentIndex(), 0);
+        controls->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(3);
+        QCOMPARE(controls->intRangeCombo()->currentText(), QStringLiteral("full [-4, 3]"));
+        QCOMPARE(controls->settings().intRange, qs::IntRange::Full);
+
+        // The teaching view traces with the integer range chosen: under Either, some channel of
+        // this tensor takes the mirrored grid, and the trace is the core's for that channel.
+        controls->findChild<QSpinBox*>(QStringLiteral("bitsSpin"))->setValue(4);
+        TeachingView* teaching = window.teachingView();
+        QVERIFY(ready.wait(10000));  // the explorer rebuilt for Full's grid
+        teaching->channelSpin()->setValue(5);
+        ready.clear();
+        controls->intRangeCombo()->setCurrentIndex(int(qs::IntRange::Either));
+        QVERIFY(ready.wait(10000));  // the same tensor reloaded: the traced channel stays
+        QCOMPARE(teaching->channelSpin()->value(), 5);
+        const qs::Matrix w = window.document()->checkpoint()->readMatrix(wq);
+        const auto* summary = window.inspector()->summary();
+        QVERIFY(summary);
+        int mirroredChannel = -1;
+        for (int c = 0; c < int(w.rows) && mirroredChannel < 0; ++c) {
+            teaching->channelSpin()->setValue(c);
+            QTRY_VERIFY_WITH_TIMEOUT(!teaching->traceRunner()->isRunning(), 10000);
+            QTRY_VERIFY_WITH_TIMEOUT(!teaching->trace().range.empty(), 10000);
+            const qs::RangeTrace expect =
+                qs::traceChannelRange(w.row(c), summary->stats.mean, summary->stats.std, controls->settings());
+            QTRY_COMPARE_WITH_TIMEOUT(teaching->trace().range, expect.range, 10000);
+            QCOMPARE(teaching->trace().mirrored, expect.mirrored);
+            QCOMPARE(teaching->trace().searchRange, expect.searchRange);
+            if (expect.mirrored) mirroredChannel = c;
+        }
+        QVERIFY(mirroredChannel >= 0);
+        QCOMPARE(teaching->landscapePoints(), 401);
+        QVERIFY2(teaching->traceNote().contains(QLatin1String("mirrored grid")), qPrintable(teaching->traceNote()));
+        // Back to the restricted grid: the same channel is traced unmirrored.
+        controls->intRangeCombo()->setCurrentIndex(int(qs::IntRange::Restricted));
+        QTRY_VERIFY_WITH_TIMEOUT(!teaching->trace().mirrored && !teaching->traceRunner()->isRunning(), 10000);
+        QVERIFY(!teaching->traceNote().contains(QLatin1String("mirrored grid")));
 #endif
     }
 

@@ -441,10 +441,15 @@ double rangeGradient(std::span<const float> x, double r, IntBounds bd) noexcept
     return 2.0 * sum / bd.qmax;
 }
 
-StepChoice adamRange(std::span<const float> x, IntBounds bd, double lr, int steps)
+namespace {
+/// The paper's Adam on r, calling observe(r) at r0 and after every step; returns the last r
+/// (0 when max|x| = 0). One loop for the solver and for the teaching view's path.
+template <typename Observe>
+double adamIterate(std::span<const float> x, IntBounds bd, double lr, int steps, Observe&& observe)
 {
     double r = maxAbs(x);
-    if (!(r > 0)) return {0, 0};
+    if (!(r > 0)) return 0;
+    observe(r);
     constexpr double kBeta1 = 0.9, kBeta2 = 0.999, kEps = 1e-8;
     double m1 = 0, m2 = 0, b1t = 1, b2t = 1;
     for (int t = 1; t <= steps; ++t) {
@@ -456,9 +461,25 @@ StepChoice adamRange(std::span<const float> x, IntBounds bd, double lr, int step
         const double mhat = m1 / (1 - b1t);
         const double vhat = m2 / (1 - b2t);
         r = std::max(r - lr * mhat / (std::sqrt(vhat) + kEps), kEps);
+        observe(r);
     }
+    return r;
+}
+}  // namespace
+
+StepChoice adamRange(std::span<const float> x, IntBounds bd, double lr, int steps)
+{
+    const double r = adamIterate(x, bd, lr, steps, [](double) {});
+    if (!(r > 0)) return {0, 0};
     const double delta = r / bd.qmax;
     return {delta, naiveLoss(x, delta, bd.qmin, bd.qmax)};
+}
+
+std::vector<double> adamRangePath(std::span<const float> x, IntBounds bd, double lr, int steps)
+{
+    std::vector<double> path;
+    adamIterate(x, bd, lr, steps, [&](double r) { path.push_back(r); });
+    return path;
 }
 
 namespace {

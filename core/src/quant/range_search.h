@@ -67,6 +67,9 @@ double rangeGradient(std::span<const float> x, double r, IntBounds b) noexcept;
 /// The paper's solver: Adam (β 0.9/0.999, ε 1e-8) on r from r0 = max|x|, r >= 1e-8; returns
 /// the last iterate as a step Δ = r/qmax with its loss.
 StepChoice adamRange(std::span<const float> x, IntBounds b, double lr, int steps);
+/// adamRange's iterates: r0 = max|x|, then r after each step (empty when max|x| = 0); the
+/// teaching view draws this path. The last one is adamRange's result times qmax.
+std::vector<double> adamRangePath(std::span<const float> x, IntBounds b, double lr, int steps);
 
 /// rtn-mse: Δ = storedScale(α·max|x|/qmax) for α on the uniform grid [clipMin, 1] (points
 /// values, α = 1 first); the best by L (earlier wins ties). O(points · levels).
