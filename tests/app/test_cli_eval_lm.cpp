@@ -74,6 +74,27 @@ private Q_SLOTS:
         QCOMPARE(runCli({"eval-lm", q(model), "--text", q(text), "--solver", "newton"}).exitCode, 2);
     }
 
+    void presetChoosesTheQuantizer()
+    {
+        // --preset reaches eval-lm through the same options: q4_0 is EasyQuant per 32-value
+        // block with no outliers (bpw 4 + 16/32, a little more where w2's 172 columns end in a
+        // short group), and an unknown preset is refused.
+        QS_REQUIRE_DATA(model, "llm/stories260K.bin");
+        QS_REQUIRE_DATA(text, "text/tinystories_val.txt");
+        const Run r = runCli({"eval-lm", q(model), "--text", q(text), "--max-paragraphs", "5", "--preset", "q4_0",
+                              "--json"});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject qz = QJsonDocument::fromJson(r.out).object().value("quantized").toObject();
+        QVERIFY2(qz.value("bpw").toDouble() >= 4.5 && qz.value("bpw").toDouble() < 4.52, r.out.constData());
+        const Run paper = runCli({"eval-lm", q(model), "--text", q(text), "--max-paragraphs", "5", "--preset",
+                                  "q4_0", "--sigma", "3", "--json"});
+        QVERIFY2(paper.exitCode == 0, paper.err.constData());
+        const QJsonObject qs = QJsonDocument::fromJson(paper.out).object().value("quantized").toObject();
+        QVERIFY2(qs.value("bpw").toDouble() > qz.value("bpw").toDouble() + 0.1,
+                 "--sigma beside the preset keeps fp16 outliers");
+        QVERIFY(runCli({"eval-lm", q(model), "--text", q(text), "--preset", "q5_k"}).exitCode != 0);
+    }
+
     void usageErrors()
     {
         QS_REQUIRE_DATA(model, "llm/stories260K.bin");

@@ -240,6 +240,34 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(dir.filePath("x.gguf")));
     }
 
+    void presetWithGroupAloneIsPerGroup()
+    {
+        // --group beside a per-channel preset means groups of that size; everything else the
+        // preset chose stays (the report's settings are what the job ran).
+        QS_REQUIRE_DATA(path, "llm/stories260K.bin");
+        QTemporaryDir dir;
+        const auto r = cli({"quantize", QString::fromStdString(path.string()), "--preset", "easyquant-paper", "--group",
+                            "64", "--report", dir.filePath("r.json")});
+        QVERIFY2(r.code == 0, qPrintable(describe(r)));
+        QFile report(dir.filePath("r.json"));
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        const auto s = QJsonDocument::fromJson(report.readAll()).object()["settings"].toObject();
+        QCOMPARE(s["granularity"].toString(), QStringLiteral("group"));
+        QCOMPARE(s["group_size"].toInt(), 64);
+        QCOMPARE(s["solver"].toString(), QStringLiteral("adam"));
+        QCOMPARE(s["int_range"].toString(), QStringLiteral("easyquant"));
+        QCOMPARE(s["sigma"].toDouble(), 3.0);
+        // With --granularity given too, the explicit choice wins over "--group means groups".
+        const auto c = cli({"quantize", QString::fromStdString(path.string()), "--preset", "q4_0", "--granularity",
+                            "channel", "--report", dir.filePath("c.json")});
+        QVERIFY2(c.code == 0, qPrintable(describe(c)));
+        QFile creport(dir.filePath("c.json"));
+        QVERIFY(creport.open(QIODevice::ReadOnly));
+        const auto cs = QJsonDocument::fromJson(creport.readAll()).object()["settings"].toObject();
+        QCOMPARE(cs["granularity"].toString(), QStringLiteral("channel"));
+        QCOMPARE(cs["int_range"].toString(), QStringLiteral("either"));
+    }
+
     void demoComparesMethods()
     {
         const auto r = cli({"demo", "--layers", "1", "--threads", "2"});
