@@ -144,6 +144,7 @@ void ExportDialog::updatePrecisions()
         m_precision->addItem(tr("Q4_0 (llama.cpp 4-bit blocks)"), QStringLiteral("Q4_0"));
         m_precision->addItem(tr("Q8_0 (llama.cpp 8-bit blocks)"), QStringLiteral("Q8_0"));
         m_precision->addItem(tr("F16"), QStringLiteral("F16"));
+        m_precision->setCurrentIndex(std::max(0, m_precision->findData(m_defaultGguf)));
         m_precision->setToolTip(tr("Block type of the weight matrices. nl4 quantized with groups of 32 is written as "
                                    "IQ4_XS without re-quantizing (rows whose length is a multiple of 256); symmetric "
                                    "results without outliers whose scales cover 32-value blocks are written as Q4_0 or "
@@ -153,6 +154,12 @@ void ExportDialog::updatePrecisions()
     // The package keeps QuantScope's own codes: nothing to choose.
     m_precision->setVisible(m_precision->count() > 0);
     m_precisionLabel->setVisible(m_precision->count() > 0);
+}
+
+void ExportDialog::setDefaultGgufType(const QString& type)
+{
+    m_defaultGguf = type;
+    updatePrecisions();
 }
 
 QString ExportDialog::precision() const

@@ -27,6 +27,9 @@ public:
     QString path() const;
     void setPath(const QString& path);
     void setTarget(Target t);
+    /// The GGUF block type selected when GGUF is chosen ("Q4_0" until told otherwise): the
+    /// window passes qs::defaultGgufType of the current settings.
+    void setDefaultGgufType(const QString& type);
 
 private:
     void updateFormats();
@@ -39,6 +42,7 @@ private:
     QLabel* m_precisionLabel;
     QLineEdit* m_path;
     QLabel* m_note;
+    QString m_defaultGguf = QStringLiteral("Q4_0");
 };
 
 }  // namespace qs::gui

@@ -31,8 +31,8 @@ struct QuantizeOptions {
     std::string out;
     std::string format;         // empty: from the --out extension
     std::string floatDtype = "F16";
-    std::string ggufType = "Q4_0";
-    bool ggufTypeGiven = false;  // else a preset's block type (if it names one) is the default
+    std::string ggufType;
+    bool ggufTypeGiven = false;  // else defaultGgufType of the settings
     std::string tokenizer;
 };
 
@@ -56,8 +56,7 @@ ExportOptions exportOptions(const QuantizeOptions& o)
                               "package|safetensors|gguf or name the file .qs.h5, .safetensors or .gguf");
     e.format = *byName;
     e.floatDtype = *dtypeFromName(o.floatDtype);
-    const auto presetType = presetGgufType(o.quant);
-    e.ggufType = !o.ggufTypeGiven && presetType ? *presetType : *dtypeFromName(o.ggufType);
+    e.ggufType = o.ggufTypeGiven ? *dtypeFromName(o.ggufType) : defaultGgufType(toQuantSettings(o.quant));
     e.tokenizer = o.tokenizer;
     return e;
 }
@@ -146,11 +145,10 @@ Command addQuantizeCommand(CLI::App& parent)
         ->check(CLI::IsMember({"F16", "BF16", "F32"}))
         ->capture_default_str();
     app->add_option("--gguf-type", opts->ggufType,
-                    "GGUF export: block type of the weight matrices (default: the --preset's, else Q4_0; nl4 at --group 32 is written as IQ4_XS, "
+                    "GGUF export: block type of the weight matrices (default: Q8_0 above 4 bits, else Q4_0; nl4 at --group 32 is written as IQ4_XS, "
                     "losslessly, where rows are a multiple of 256; symmetric results without outliers whose "
                     "scales cover 32-value blocks are written as Q4_0 (<= 4 bits) or Q8_0 without re-quantizing)")
         ->check(CLI::IsMember({"F16", "Q8_0", "Q4_0"}))
-        ->capture_default_str()
         ->each([opts](const std::string&) { opts->ggufTypeGiven = true; });
     app->add_option("--tokenizer", opts->tokenizer,
                     "GGUF export: llama2.c tokenizer.bin (default: tokenizer.bin or tok*.bin next to the model)");

@@ -119,11 +119,6 @@ QuantOptions withPreset(QuantOptions o)
 
 }  // namespace
 
-std::optional<DType> presetGgufType(const QuantOptions& o)
-{
-    const QuantPreset* p = o.preset.empty() ? nullptr : findQuantPreset(o.preset);
-    return p ? p->ggufType : std::nullopt;
-}
 
 QuantSettings toQuantSettings(const QuantOptions& given)
 {

@@ -4,7 +4,6 @@
 // QuantSettings, so the two commands cannot drift apart.
 
 #include "quantscope/quant/quant_settings.h"
-#include "quantscope/tensor/dtype.h"
 
 #include <CLI/CLI.hpp>
 
@@ -38,7 +37,5 @@ void addQuantOptions(CLI::App* app, QuantOptions& o, const std::function<void()>
 /// The settings the options describe — the preset's, then every option given on top of it —
 /// validate()d (InvalidArgument names the bad field).
 QuantSettings toQuantSettings(const QuantOptions& o);
-/// The GGUF block type the chosen preset's results fill exactly, if it names one.
-std::optional<DType> presetGgufType(const QuantOptions& o);
 
 }  // namespace qs::cli

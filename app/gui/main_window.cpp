@@ -396,6 +396,8 @@ void MainWindow::showExportDialog()
 {
     const bool haveModel = m_document->checkpoint() != nullptr;
     ExportDialog dialog(!m_session->lastRuns().empty(), haveModel, this);
+    const auto gguf = qs::dtypeName(qs::defaultGgufType(m_controls->settings()));
+    dialog.setDefaultGgufType(QString::fromLatin1(gguf.data(), qsizetype(gguf.size())));
     const QString base = windowFilePath().isEmpty() ? QStringLiteral("quantscope") : QFileInfo(windowFilePath()).completeBaseName();
     const QString name = dialog.target() == ExportDialog::Target::Model ? base + QStringLiteral("-quantized.qs.h5")
                                                                           : QStringLiteral("quantscope-report.json");

@@ -235,6 +235,10 @@ private Q_SLOTS:
         const auto f16 = cli({"quantize", model, "--preset", "q8_0", "--gguf-type", "F16", "--out",
                               dir.filePath("f.gguf"), "--tokenizer", tokenizer});
         QVERIFY2(f16.code == 0 && !f16.out.contains("Q8_0"), qPrintable(describe(f16)));
+        // Without a preset the block type follows the bits: an 8-bit result goes to Q8_0.
+        const auto b8 = cli({"quantize", model, "--bits", "8", "--out", dir.filePath("b8.gguf"), "--tokenizer",
+                             tokenizer});
+        QVERIFY2(b8.code == 0 && b8.out.contains("Q8_0") && !b8.out.contains("Q4_0"), qPrintable(describe(b8)));
         const auto unknown = cli({"quantize", model, "--preset", "q4_k"});
         QVERIFY2(unknown.code != 0 && unknown.err.contains("--preset"), qPrintable(describe(unknown)));
         QVERIFY(!QFile::exists(dir.filePath("x.gguf")));

@@ -221,6 +221,12 @@ private Q_SLOTS:
             dialog.setPath(QStringLiteral("/tmp/m.gguf"));
             QCOMPARE(dialog.formatId(), QStringLiteral("gguf"));
             QCOMPARE(dialog.precision(), QStringLiteral("Q4_0"));  // the exporter's default first
+            qs::QuantSettings eight;
+            eight.bits = 8;
+            const std::string_view type = qs::dtypeName(qs::defaultGgufType(eight));
+            dialog.setDefaultGgufType(QString::fromLatin1(type.data(), qsizetype(type.size())));
+            QCOMPARE(dialog.precision(), QStringLiteral("Q8_0"));  // an 8-bit result is not rounded to 4 bits
+            dialog.setDefaultGgufType(QStringLiteral("Q4_0"));
             auto* precision = dialog.findChild<QComboBox*>(QStringLiteral("exportPrecision"));
             QVERIFY(precision->toolTip().contains(QStringLiteral("IQ4_XS")));  // nl4 at group 32 needs no choice
             QVERIFY(precision->toolTip().contains(QStringLiteral("Q8_0 without re-quantizing")));  // nor fitting codes

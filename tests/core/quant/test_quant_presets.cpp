@@ -1,6 +1,7 @@
 // Presets (quant_presets.h): each is valid settings, the ggml ones produce results that GGUF
 // exports write as their block type exactly (ggml_exact_pack.h), and the q4_0 preset's blocks
 // lose less than ggml's own Q4_0 encoder on the same weights — the point of offering it.
+#include "quantscope/io/exporter.h"
 #include "quantscope/quant/quant_presets.h"
 #include "quantscope/quant/metrics.h"
 #include "quantscope/quant/quantize.h"
@@ -37,6 +38,7 @@ private Q_SLOTS:
         for (const char* name : {"q4_0", "q8_0"}) {
             const QuantPreset* p = findQuantPreset(name);
             QVERIFY(p && p->ggufType);
+            QCOMPARE(defaultGgufType(p->settings), *p->ggufType);  // what a GGUF export picks by itself
             const QuantizedTensor q = quantizeMatrix(w, p->settings);
             const auto blocks = ggml::packExactly(q, *p->ggufType);
             QVERIFY2(blocks.has_value(), name);

@@ -33,6 +33,11 @@ std::optional<ExportFormat> exportFormatFromName(std::string_view id) noexcept;
 /// By extension (".qs.h5" before ".h5"); nullopt when the extension says nothing.
 std::optional<ExportFormat> exportFormatFromPath(const std::filesystem::path& path) noexcept;
 
+/// The GGUF block type both front ends default to for results of these settings: Q8_0 above 4
+/// bits, else Q4_0 — rounding a 5–8-bit result to 4-bit blocks would throw away what the extra
+/// bits bought. (The q4_0 / q8_0 presets' block types follow from their bits.)
+DType defaultGgufType(const QuantSettings& s) noexcept;
+
 struct ExportOptions {
     ExportFormat format = ExportFormat::Package;
     /// safetensors: dtype of the dequantized weights (F16, BF16 or F32).

@@ -40,6 +40,11 @@ std::optional<ExportFormat> exportFormatFromPath(const std::filesystem::path& pa
     return std::nullopt;
 }
 
+DType defaultGgufType(const QuantSettings& s) noexcept
+{
+    return s.bits > 4 ? DType::Q8_0 : DType::Q4_0;
+}
+
 ExportResult exportQuantized(const Checkpoint& ckpt, const ModelQuantSettings& settings,
                              const std::filesystem::path& out, const ExportOptions& options, const ProgressFn& progress)
 {
