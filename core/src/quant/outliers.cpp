@@ -53,41 +53,41 @@ std::vector<Moments> outlierMoments(const Matrix& w, bool perRow)
 {
     const std::int64_t rows = w.rows;
     const std::int64_t cols = w.cols;
+    // Per row: the mean, then Σ(x - row mean)² while the row is still in cache (two passes
+    // over the row, one over memory: the matrix is read once). Rows combine exactly like
+    // Chan et al.'s pairwise update, in row order: Σ over the matrix of (x - mean)² =
+    // Σ_r [M2_r + n·(mean_r - mean)²]. No cancellation (every square is of a centred value),
+    // and the same answer at any thread count.
     std::vector<double> rowSum(static_cast<std::size_t>(rows));
-    std::vector<double> rowSq(static_cast<std::size_t>(rows));
-    // Pass 1: row sums -> mean. Pass 2: Σ(x - mean)² (two passes: no cancellation).
+    std::vector<double> rowMean(static_cast<std::size_t>(rows));
+    std::vector<double> rowM2(static_cast<std::size_t>(rows));
     tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, rows), [&](const auto& br) {
         for (auto r = br.begin(); r != br.end(); ++r) {
-            rowSum[static_cast<std::size_t>(r)] = laneSum(w.row(r), [](double v) { return v; });
+            const auto row = w.row(r);
+            const double sum = laneSum(row, [](double v) { return v; });
+            const double mean = cols > 0 ? sum / double(cols) : 0.0;
+            rowSum[static_cast<std::size_t>(r)] = sum;
+            rowMean[static_cast<std::size_t>(r)] = mean;
+            rowM2[static_cast<std::size_t>(r)] = laneSum(row, [mean](double v) { return (v - mean) * (v - mean); });
         }
     });
     std::vector<Moments> out;
     if (perRow) {
         out.resize(static_cast<std::size_t>(rows));
-        for (std::int64_t r = 0; r < rows; ++r)
-            out[static_cast<std::size_t>(r)].mean = cols > 0 ? rowSum[static_cast<std::size_t>(r)] / double(cols) : 0.0;
-    } else {
-        double s = 0;
-        for (const double v : rowSum) s += v;
-        const double n = static_cast<double>(rows) * static_cast<double>(cols);
-        out.push_back({n > 0 ? s / n : 0.0, 0.0});
-    }
-    tbb::parallel_for(tbb::blocked_range<std::int64_t>(0, rows), [&](const auto& br) {
-        for (auto r = br.begin(); r != br.end(); ++r) {
-            const double mean = out[perRow ? static_cast<std::size_t>(r) : 0].mean;
-            rowSq[static_cast<std::size_t>(r)] = laneSum(w.row(r), [mean](double v) { return (v - mean) * (v - mean); });
+        for (std::int64_t r = 0; r < rows; ++r) {
+            const auto u = static_cast<std::size_t>(r);
+            out[u] = {rowMean[u], cols > 0 ? std::sqrt(rowM2[u] / double(cols)) : 0.0};
         }
-    });
-    if (perRow) {
-        for (std::int64_t r = 0; r < rows; ++r)
-            out[static_cast<std::size_t>(r)].stddev =
-                cols > 0 ? std::sqrt(rowSq[static_cast<std::size_t>(r)] / double(cols)) : 0.0;
-    } else {
-        double s = 0;
-        for (const double v : rowSq) s += v;
-        const double n = static_cast<double>(rows) * static_cast<double>(cols);
-        out[0].stddev = n > 0 ? std::sqrt(s / n) : 0.0;
+        return out;
     }
+    const double n = static_cast<double>(rows) * static_cast<double>(cols);
+    double sum = 0;
+    for (const double v : rowSum) sum += v;
+    const double mean = n > 0 ? sum / n : 0.0;
+    double m2 = 0;
+    for (std::size_t r = 0; r < rowMean.size(); ++r)
+        m2 += rowM2[r] + double(cols) * (rowMean[r] - mean) * (rowMean[r] - mean);
+    out.push_back({mean, n > 0 ? std::sqrt(m2 / n) : 0.0});
     return out;
 }
 

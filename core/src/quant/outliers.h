@@ -18,7 +18,7 @@ struct Moments {
 };
 
 /// Mean and population std of each row (perRow) or of the whole matrix (one entry).
-/// Deterministic: per-row double sums, rows summed in order.
+/// Deterministic: per-row double sums (the matrix read once), rows combined in order.
 std::vector<Moments> outlierMoments(const Matrix& w, bool perRow);
 
 /// The outlier test with threshold t = sigma·std, evaluated in double. Returns false for

@@ -1,6 +1,7 @@
 // The uniform quantizer's kernels against their plain references, RTN edge cases, the
 // settings table, QuantizedTensor indexing/dequantization/bpw, and the metrics.
 
+#include "quant/outliers.h"
 #include "quant/range_search.h"
 #include "quant/scalar_quant.h"
 #include "quant/value_index.h"
@@ -16,6 +17,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <span>
+#include <utility>
 
 using namespace qs;
 using namespace qs::quant;
@@ -306,6 +309,36 @@ private Q_SLOTS:
         QCOMPARE(std::vector<int>(c.begin(), c.end()), (std::vector<int>{0, 0, 15, 15}));
         encodeSymmetric(v, 4.0f, symmetricBounds(2, IntRange::Full), c.data());
         QCOMPARE(std::vector<int>(c.begin(), c.end()), (std::vector<int>{0, 0, 3, 3}));
+    }
+
+    void momentsMatchALongDoubleReference()
+    {
+        // Whole-matrix and per-row moments against a plain two-pass reference in long double,
+        // on rows with very different offsets (the combination across rows is where a
+        // one-pass formula would cancel) and a short odd row length.
+        Matrix w = test::heavyTailed(37, 61, 71);
+        for (std::int64_t r = 0; r < w.rows; ++r)
+            for (std::int64_t c = 0; c < w.cols; ++c) w.values[std::size_t(r * w.cols + c)] += 100.0f * float(r % 5);
+        auto reference = [](std::span<const float> x) {
+            long double sum = 0;
+            for (const float v : x) sum += v;
+            const long double mean = sum / x.size();
+            long double m2 = 0;
+            for (const float v : x) m2 += (v - mean) * (v - mean);
+            return std::pair<double, double>{double(mean), double(std::sqrt(m2 / x.size()))};
+        };
+        const auto [mean, sd] = reference(w.values);
+        const quant::Moments all = quant::outlierMoments(w, false)[0];
+        QVERIFY2(std::abs(all.mean - mean) <= 1e-13 * std::abs(mean), qPrintable(QString::number(all.mean - mean)));
+        QVERIFY2(std::abs(all.stddev - sd) <= 1e-13 * sd, qPrintable(QString::number(all.stddev - sd)));
+        const auto rows = quant::outlierMoments(w, true);
+        QCOMPARE(rows.size(), std::size_t(w.rows));
+        for (std::int64_t r = 0; r < w.rows; ++r) {
+            const auto [m, s] = reference(w.row(r));
+            QVERIFY(std::abs(rows[std::size_t(r)].mean - m) <= 1e-13 * std::max(1.0, std::abs(m)));
+            QVERIFY(std::abs(rows[std::size_t(r)].stddev - s) <= 1e-12 * s);
+        }
+        QCOMPARE(quant::outlierMoments(Matrix(0, 4), false)[0].stddev, 0.0);
     }
 
     void edgeCases()
