@@ -38,10 +38,32 @@
 #include <QSettings>
 #include <QStandardPaths>
 
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <numeric>
 
 using namespace qs::gui;
+
+namespace {
+
+/// Shows the window, opens `file` and selects `tensor` as a user would; the tensor's index once
+/// the inspector's threshold explorer is built, nullopt if either step does not finish.
+std::optional<std::size_t> openAndExplore(MainWindow& window, const std::filesystem::path& file, const char* tensor)
+{
+    window.show();
+    QSignalSpy opened(&window, &MainWindow::fileOpened);
+    window.openFile(QString::fromStdString(file.string()));
+    if (!opened.wait(10000)) return std::nullopt;
+    const auto index = window.document()->checkpoint()->find(tensor);
+    if (!index) return std::nullopt;
+    QSignalSpy ready(window.inspector(), &LayerInspector::explorerReady);
+    window.browser()->selectTensor(*index);
+    if (!ready.wait(10000)) return std::nullopt;
+    return index;
+}
+
+}  // namespace
 
 class TestWorkbench : public QObject {
     Q_OBJECT
@@ -118,14 +140,9 @@ private Q_SLOTS:
 #else
         QS_REQUIRE_DATA(path, "llm/stories260K.bin");
         MainWindow window;
-        window.show();
-        QSignalSpy opened(&window, &MainWindow::fileOpened);
-        window.openFile(QString::fromStdString(path.string()));
-        QVERIFY(opened.wait(10000));
-        const std::size_t wq = *window.document()->checkpoint()->find("layers.1.attention.wq.weight");
-        QSignalSpy ready(window.inspector(), &LayerInspector::explorerReady);
-        window.browser()->selectTensor(wq);
-        QVERIFY(ready.wait(10000));
+        const auto found = openAndExplore(window, path, "layers.1.attention.wq.weight");
+        QVERIFY(found);
+        const std::size_t wq = *found;
 
         QSlider* slider = window.controls()->sigmaSlider();
         window.controls()->setSigma(3.0);
@@ -158,14 +175,10 @@ private Q_SLOTS:
 #else
         QS_REQUIRE_DATA(path, "llm/stories260K.bin");
         MainWindow window;
-        window.show();
-        QSignalSpy opened(&window, &MainWindow::fileOpened);
-        window.openFile(QString::fromStdString(path.string()));
-        QVERIFY(opened.wait(10000));
-        const std::size_t wq = *window.document()->checkpoint()->find("layers.1.attention.wq.weight");
+        const auto found = openAndExplore(window, path, "layers.1.attention.wq.weight");
+        QVERIFY(found);
+        const std::size_t wq = *found;
         QSignalSpy ready(window.inspector(), &LayerInspector::explorerReady);
-        window.browser()->selectTensor(wq);
-        QVERIFY(ready.wait(10000));
         QuantControls* controls = window.controls();
         QCOMPARE(controls->presetName(), QString());  // the defaults are no preset
 
