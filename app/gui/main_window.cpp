@@ -122,6 +122,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_controls, &QuantControls::sigmaChanged, this, [this] { m_teaching->setSettings(m_controls->settings()); });
     connect(m_inspector, &LayerInspector::tensorLoaded, this, &MainWindow::showTensorInTeaching);
+    connect(this, &MainWindow::fileOpened, this, [this] { m_teachingTensor.reset(); });  // indices name new tensors
     connect(m_inspector, &LayerInspector::answerChanged, m_controls, &QuantControls::showAnswer);
     connect(m_inspector, &LayerInspector::answerUnavailable, m_controls, &QuantControls::clearAnswer);
     connect(m_inspector, &LayerInspector::failed, m_log, &LogPane::error);
