@@ -47,7 +47,8 @@ ModelQuantSettings toSettings(const QuantizeOptions& o)
     return s;
 }
 
-ExportOptions exportOptions(const QuantizeOptions& o)
+/// The export options; `quantized` is what the job runs with (it picks the default GGUF type).
+ExportOptions exportOptions(const QuantizeOptions& o, const QuantSettings& quantized)
 {
     ExportOptions e;
     const auto byName = o.format.empty() ? exportFormatFromPath(o.out) : exportFormatFromName(o.format);
@@ -56,7 +57,7 @@ ExportOptions exportOptions(const QuantizeOptions& o)
                               "package|safetensors|gguf or name the file .qs.h5, .safetensors or .gguf");
     e.format = *byName;
     e.floatDtype = *dtypeFromName(o.floatDtype);
-    e.ggufType = o.ggufTypeGiven ? *dtypeFromName(o.ggufType) : defaultGgufType(toQuantSettings(o.quant));
+    e.ggufType = o.ggufTypeGiven ? *dtypeFromName(o.ggufType) : defaultGgufType(quantized);
     e.tokenizer = o.tokenizer;
     return e;
 }
@@ -64,7 +65,7 @@ ExportOptions exportOptions(const QuantizeOptions& o)
 int runQuantize(const QuantizeOptions& o)
 {
     const ModelQuantSettings settings = toSettings(o);  // bad settings fail before the file is read
-    const auto exportOpts = o.out.empty() ? std::optional<ExportOptions>() : exportOptions(o);
+    const auto exportOpts = o.out.empty() ? std::optional<ExportOptions>() : exportOptions(o, settings.defaults);
     const auto ckpt = openCheckpoint(o.file);
     std::cerr << "quantizing " << o.file << " (" << ckpt->format() << ", " << ckpt->tensors().size()
               << " tensors) with " << methodName(settings.defaults.method) << ", " << settings.defaults.bits << " bits"

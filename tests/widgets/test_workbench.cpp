@@ -236,6 +236,20 @@ private Q_SLOTS:
         controls->intRangeCombo()->setCurrentIndex(int(qs::IntRange::Restricted));
         QTRY_VERIFY_WITH_TIMEOUT(!teaching->trace().mirrored && !teaching->traceRunner()->isRunning(), 10000);
         QVERIFY(!teaching->traceNote().contains(QLatin1String("mirrored grid")));
+        // Opening a file again starts the trace on the widest channel, not the one kept above.
+        int widest = 0;
+        float widestMax = -1;
+        for (std::int64_t r = 0; r < w.rows; ++r) {
+            float m = 0;
+            for (const float v : w.row(r)) m = std::max(m, std::abs(v));
+            if (m > widestMax) {
+                widestMax = m;
+                widest = int(r);
+            }
+        }
+        teaching->channelSpin()->setValue(widest == 0 ? 1 : 0);
+        QVERIFY(openAndExplore(window, path, "layers.1.attention.wq.weight"));
+        QTRY_COMPARE_WITH_TIMEOUT(teaching->channelSpin()->value(), widest, 10000);
 #endif
     }
 

@@ -35,11 +35,16 @@ RangeTrace traceChannelRange(std::span<const float> row, double mean, double std
     if (!(quant::maxAbs(normal) > 0)) return t;
 
     // Either is Full's grid on x or on −x (the mirrored grid); the quantizer's own choice, the
-    // sign of its scale, says which one each solver took.
+    // sign of its scale, says which one each solver took. Asking the quantizer (rather than
+    // re-deciding here) costs Adam one more run on one channel, and keeps the trace from ever
+    // disagreeing with what `quantize` picks.
     const bool either = s.intRange == IntRange::Either;
     const IntBounds b = symmetricBounds(s.bits, either ? IntRange::Full : s.intRange);
-    std::vector<float> mirrored(normal.size());
-    std::transform(normal.begin(), normal.end(), mirrored.begin(), [](float v) { return -v; });
+    std::vector<float> mirrored;
+    if (either) {
+        mirrored.resize(normal.size());
+        std::transform(normal.begin(), normal.end(), mirrored.begin(), [](float v) { return -v; });
+    }
     const float adamScale = either ? quantizerScale(normal, s, RangeSolver::Adam) : 1.0f;
     const float searchScale = quantizerScale(normal, s, RangeSolver::Search);
     t.mirrored = either && adamScale < 0;

@@ -20,7 +20,9 @@ struct QuantPreset {
     std::string_view name;     ///< what --preset takes: "q4_0"
     std::string_view summary;  ///< one line for help texts (English; the GUI translates its own)
     QuantSettings settings;
-    /// The GGUF block type the preset's results fill exactly (the export's default under it).
+    /// The GGUF block type the preset's results fill exactly, if any (defaultGgufType of the
+    /// settings picks it, so an export under the preset needs no --gguf-type; a test holds both
+    /// to the same answer).
     std::optional<DType> ggufType;
 };
 
